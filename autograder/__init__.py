@@ -1,0 +1,1 @@
+"""Grading tools for the course (instructor side; never released to students)."""
