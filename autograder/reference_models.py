@@ -29,6 +29,25 @@ from dnn_app_utils import (  # noqa: E402
 )
 
 
+def step_by_step_initialize_parameters_deep(layer_dims):
+    """Assignment 1's variant: ``np.random.seed(3)``, weights ``randn * 0.01``, zero biases.
+
+    Parameters
+    ----------
+    layer_dims : sequence of int, ``[n_0, ..., n_L]``
+
+    Returns
+    -------
+    parameters : dict with W{l} (n_l, n_{l-1}) and b{l} (n_l, 1)
+    """
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
 def _report(i, num_iterations, cost, costs, print_cost):
     if i % 100 == 0:
         costs.append(cost)

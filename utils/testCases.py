@@ -206,3 +206,27 @@ def print_grads(grads):
     print("dW1 = " + str(grads["dW1"]))
     print("db1 = " + str(grads["db1"]))
     print("dA1 = " + str(grads["dA1"]))
+
+
+def L_model_backward_test_case_3layers():
+    """Inputs of ``L_model_backward`` for a 3-layer network (2 hidden ReLU layers).
+
+    The caches come from a real forward pass of :func:`L_model_forward_test_case_2hidden`,
+    so a loop that reads the wrong ``dA`` key or the wrong cache is caught, which the
+    2-layer fixture cannot do.
+
+    Returns
+    -------
+    AL : (1, 4); Y : (1, 4) labels ``[[1, 0, 1, 0]]``
+    caches : list of 3 layer caches ``((A_prev, W, b), Z)``
+    """
+    X, parameters = L_model_forward_test_case_2hidden()
+    caches = []
+    A = X
+    for l in (1, 2, 3):
+        W, b = parameters["W" + str(l)], parameters["b" + str(l)]
+        Z = np.dot(W, A) + b
+        caches.append(((A, W, b), Z))
+        A = np.maximum(0, Z) if l < 3 else 1 / (1 + np.exp(-Z))
+    Y = np.array([[1, 0, 1, 0]])
+    return A, Y, caches
