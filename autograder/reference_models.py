@@ -144,3 +144,16 @@ def logistic_regression_accuracy(w, b, X, Y):
 def flatten_images(x_orig):
     """(m, 64, 64, 3) uint8 images to (12288, m) floats in [0, 1], as in the notebook."""
     return x_orig.reshape(x_orig.shape[0], -1).T / 255.0
+
+
+def reference_functions():
+    """Graded function name -> reference solution, for both assignments."""
+    import dnn_app_utils as ref
+
+    functions = {name: getattr(ref, name) for name in (
+        "initialize_parameters", "linear_forward", "linear_activation_forward", "L_model_forward", "compute_cost",
+        "linear_backward", "linear_activation_backward", "L_model_backward", "update_parameters")}
+    functions["initialize_parameters_deep"] = step_by_step_initialize_parameters_deep
+    functions["two_layer_model"] = two_layer_model
+    functions["L_layer_model"] = L_layer_model
+    return functions

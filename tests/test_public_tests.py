@@ -1,7 +1,6 @@
 """The public tests pass on correct code in several styles and fail, with the right
 message, on every mistake of the catalogue."""
 
-import copy
 import re
 
 import numpy as np
@@ -9,18 +8,10 @@ import pytest
 
 import dnn_app_utils as ref
 import public_tests
-from autograder import reference_models as models
+from autograder.reference_models import reference_functions
 from autograder.mistakes import CATALOGUE, build, namespace
 
-REFERENCE = {
-    "initialize_parameters": ref.initialize_parameters,
-    "initialize_parameters_deep": models.step_by_step_initialize_parameters_deep,
-    **{name: getattr(ref, name) for name in (
-        "linear_forward", "linear_activation_forward", "L_model_forward", "compute_cost", "linear_backward",
-        "linear_activation_backward", "L_model_backward", "update_parameters")},
-    "two_layer_model": models.two_layer_model,
-    "L_layer_model": models.L_layer_model,
-}
+REFERENCE = reference_functions()
 
 
 def run_public_test(function_name, target):

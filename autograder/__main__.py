@@ -1,0 +1,96 @@
+"""Command line of the course tools: ``python -m autograder <command>``.
+
+Commands
+--------
+demo
+    Check everything the course is built from and print a short summary: the data
+    set in use, the generated files, the public tests on the reference solutions
+    and the catalogue of known mistakes.
+"""
+
+import argparse
+import contextlib
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for path in (ROOT / "utils", ROOT):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+
+def check_data():
+    import catvnoncat_data as data
+
+    folder = data.find_data_dir(ROOT / "datasets")
+    source = data.resolve_source(folder)
+    train_x, train_y, test_x, test_y, classes = data.load_data(data_dir=folder)
+    return (f"data set '{source}' ({folder.relative_to(ROOT)}): train {train_x.shape} with "
+            f"{train_y.mean():.0%} cats, test {test_x.shape} with {test_y.mean():.0%} cats, checksums verified")
+
+
+def check_generated(script):
+    def run():
+        result = subprocess.run([sys.executable, script, "--check"], cwd=ROOT, capture_output=True, text=True)
+        if result.returncode:
+            raise RuntimeError((result.stdout + result.stderr).strip())
+        return f"{script} --check: up to date"
+    return run
+
+
+def check_public_tests():
+    import public_tests
+    from autograder.reference_models import reference_functions
+
+    quiet = io.StringIO()
+    with contextlib.redirect_stdout(quiet):
+        for name, function in reference_functions().items():
+            getattr(public_tests, name + "_test")(function)
+    return f"public tests: all {len(reference_functions())} pass on the reference solutions"
+
+
+def check_mistakes():
+    import public_tests
+    from autograder.mistakes import CATALOGUE, build
+
+    missed = []
+    for mistake in CATALOGUE:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                getattr(public_tests, mistake.function + "_test")(build(mistake))
+            missed.append(mistake.id)
+        except AssertionError:
+            pass
+    if missed:
+        raise RuntimeError(f"public tests let these known mistakes pass: {missed}")
+    return f"known mistakes: all {len(CATALOGUE)} caught by the public tests"
+
+
+def demo(args):
+    steps = [check_data, check_generated("tools/make_public_expected.py"), check_public_tests, check_mistakes]
+    for optional in ("tools/make_open_dataset.py", "tools/make_figures.py", "tools/make_release.py"):
+        if (ROOT / optional).is_file():
+            steps.append(check_generated(optional))
+    failures = 0
+    for step in steps:
+        try:
+            print(f"  ok   {step()}")
+        except Exception as error:  # report every step, then fail once
+            failures += 1
+            print(f"  FAIL {getattr(step, '__name__', step)}: {error}")
+    print(f"demo: {len(steps) - failures} of {len(steps)} checks passed.")
+    return 1 if failures else 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder", description="Course and grading tools.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("demo", help="check the course and print a summary").set_defaults(run=demo)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
