@@ -24,9 +24,8 @@ for path in (ROOT / "utils", ROOT):
 def check_data():
     import catvnoncat_data as data
 
-    folder = data.find_data_dir(ROOT / "datasets")
-    source = data.resolve_source(folder)
-    train_x, train_y, test_x, test_y, classes = data.load_data(data_dir=folder)
+    source, folder = data.resolve_source()
+    train_x, train_y, test_x, test_y, classes = data.load_data()
     return (f"data set '{source}' ({folder.relative_to(ROOT)}): train {train_x.shape} with "
             f"{train_y.mean():.0%} cats, test {test_x.shape} with {test_y.mean():.0%} cats, checksums verified")
 

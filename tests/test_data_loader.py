@@ -50,8 +50,23 @@ def test_classic_files_win_when_present(classic_standin):
 
 def test_source_can_be_forced_by_environment(classic_standin, monkeypatch):
     monkeypatch.setenv("CATVNONCAT_SOURCE", "open")
-    with pytest.raises(data.DataError, match="open_train_catvnoncat.h5: file not found"):
+    with pytest.raises(data.DataError, match="open_train_catvnoncat.h5 and open_test_catvnoncat.h5: file not found"):
         data.load_data(data_dir=classic_standin)
+
+
+def test_classic_files_in_the_repository_serve_a_notebook_folder(classic_standin, tmp_path, monkeypatch):
+    notebook_folder = tmp_path / "notebook"
+    (notebook_folder / "datasets").mkdir(parents=True)
+    monkeypatch.chdir(notebook_folder)
+    monkeypatch.setattr(data, "candidate_dirs", lambda data_dir=None: [notebook_folder / "datasets", classic_standin])
+    source, folder = data.resolve_source()
+    assert (source, folder) == ("classic", classic_standin)
+
+
+def test_candidate_folders_are_the_working_directory_then_the_repository(tmp_path, monkeypatch):
+    monkeypatch.delenv("CATVNONCAT_DATA_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert data.candidate_dirs() == [tmp_path / "datasets", REPO_DATASETS]
 
 
 def test_data_dir_from_environment(classic_standin, monkeypatch):
@@ -73,7 +88,7 @@ def test_only_one_classic_file_is_an_error(classic_standin):
 
 
 def test_missing_files_are_named(tmp_path):
-    with pytest.raises(data.DataError, match="open_train_catvnoncat.h5: file not found"):
+    with pytest.raises(data.DataError, match="file not found in .*See datasets/README.md"):
         data.load_data(data_dir=tmp_path)
 
 

@@ -58,20 +58,19 @@ def sha256_of(path):
     return digest.hexdigest()
 
 
-def find_data_dir(data_dir=None):
-    """The folder that holds the HDF5 files.
+def candidate_dirs(data_dir=None):
+    """Folders that may hold the HDF5 files, in the order they are searched.
 
-    Order: the ``data_dir`` argument, ``$CATVNONCAT_DATA_DIR``, ``./datasets`` in the
-    working directory, then the ``datasets`` folder of the course repository.
+    The ``data_dir`` argument alone if given, else ``$CATVNONCAT_DATA_DIR`` alone if set,
+    else ``./datasets`` in the working directory, then the ``datasets`` folder of the course
+    repository (so that classic files dropped there serve every notebook of the course).
     """
     if data_dir is not None:
-        return Path(data_dir)
+        return [Path(data_dir)]
     if os.environ.get("CATVNONCAT_DATA_DIR"):
-        return Path(os.environ["CATVNONCAT_DATA_DIR"])
-    here = Path.cwd() / "datasets"
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parent.parent / "datasets"
+        return [Path(os.environ["CATVNONCAT_DATA_DIR"])]
+    folders = [Path.cwd() / "datasets", Path(__file__).resolve().parent.parent / "datasets"]
+    return [folder for i, folder in enumerate(folders) if folder.resolve() not in {f.resolve() for f in folders[:i]}]
 
 
 def expected_checksums(source, folder):
@@ -139,17 +138,28 @@ def read_split(path, split):
     return x, y.astype(np.int64), classes
 
 
-def resolve_source(folder, source=None):
-    """Which set to load: the argument, ``$CATVNONCAT_SOURCE``, else classic if present, else open."""
+def resolve_source(source=None, data_dir=None):
+    """Which set to load and from where: ``(source, folder)``.
+
+    ``source`` is the argument, else ``$CATVNONCAT_SOURCE``, else ``auto``: the classic files
+    if some candidate folder holds both, otherwise the open set.
+    """
     source = source or os.environ.get("CATVNONCAT_SOURCE") or "auto"
-    if source == "auto":
-        present = [name for name in FILES["classic"] if (folder / name).exists()]
-        if len(present) == 1:
-            raise DataError(f"{folder}: found {present[0]} but not its partner; add both classic files or neither.")
-        return "classic" if present else "open"
-    if source not in FILES:
+    if source != "auto" and source not in FILES:
         raise DataError(f"unknown data source {source!r}; use one of auto, {', '.join(FILES)}.")
-    return source
+    folders = candidate_dirs(data_dir)
+    wanted = ["classic", "open"] if source == "auto" else [source]
+    for kind in wanted:
+        for folder in folders:
+            present = [name for name in FILES[kind] if (folder / name).exists()]
+            if kind == "classic" and len(present) == 1:
+                raise DataError(f"{folder}: found {present[0]} but not its partner; "
+                                "add both classic files or neither.")
+            if len(present) == 2:
+                return kind, folder
+    names = " and ".join(FILES[wanted[-1]])
+    raise DataError(f"{names}: file not found in {', '.join(str(f) for f in folders)} "
+                    f"(data source {source!r}). See datasets/README.md.")
 
 
 def load_data(data_dir=None, source=None, verify=True):
@@ -158,7 +168,7 @@ def load_data(data_dir=None, source=None, verify=True):
     Parameters
     ----------
     data_dir : str or Path, optional
-        Folder of the HDF5 files (see :func:`find_data_dir`).
+        Folder of the HDF5 files (default: see :func:`candidate_dirs`).
     source : str, optional
         ``"classic"``, ``"open"``, ``"custom"`` or ``"auto"`` (default).
     verify : bool
@@ -172,13 +182,10 @@ def load_data(data_dir=None, source=None, verify=True):
     test_y : (1, m_test) int64
     classes : (2,) bytes, ``[b'non-cat', b'cat']``, read from the test file
     """
-    folder = find_data_dir(data_dir)
-    source = resolve_source(folder, source)
+    source, folder = resolve_source(source, data_dir)
     paths = [folder / name for name in FILES[source]]
-    for path in paths:
-        if not path.is_file():
-            raise DataError(f"{path}: file not found (data source {source!r}). See datasets/README.md.")
-        if verify:
+    if verify:
+        for path in paths:
             verify_checksum(path, source, folder)
     train_x, train_y, _ = read_split(paths[0], "train")
     test_x, test_y, classes = read_split(paths[1], "test")
