@@ -1,0 +1,80 @@
+"""Data encoding between the grader and the sandboxed process that runs student code.
+
+Only plain data crosses: None, bool, int, float, str, lists, tuples, dicts with string
+keys, and numpy arrays of numeric or boolean dtype (sent as raw bytes). Nothing is
+unpickled, so a submission cannot smuggle code or objects into the grader.
+"""
+
+import base64
+import json
+
+import numpy as np
+
+MAX_DEPTH = 64
+
+
+class WireError(ValueError):
+    """A value that cannot cross between the grader and the sandbox."""
+
+
+def encode(value, depth=0):
+    """A JSON-compatible form of ``value``."""
+    if depth > MAX_DEPTH:
+        raise WireError("value nested too deeply")
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value if isinstance(value, int) else {"float": repr(float(value))}
+    if isinstance(value, np.generic):
+        return encode(np.asarray(value), depth + 1)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biuf":
+            raise WireError(f"array of dtype {value.dtype} cannot be graded (numbers only)")
+        array = np.ascontiguousarray(value)
+        return {"ndarray": base64.b64encode(array.tobytes()).decode("ascii"), "dtype": array.dtype.str,
+                "shape": list(array.shape)}
+    if isinstance(value, tuple):
+        return {"tuple": [encode(item, depth + 1) for item in value]}
+    if isinstance(value, list):
+        return [encode(item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            raise WireError("dict keys must be strings")
+        return {"dict": {key: encode(item, depth + 1) for key, item in value.items()}}
+    raise WireError(f"values of type {type(value).__name__} cannot be graded")
+
+
+def decode(data, depth=0):
+    """The value that :func:`encode` turned into ``data``; raises :class:`WireError` on anything else."""
+    if depth > MAX_DEPTH:
+        raise WireError("value nested too deeply")
+    if data is None or isinstance(data, (bool, str, int)):
+        return data
+    if isinstance(data, list):
+        return [decode(item, depth + 1) for item in data]
+    if isinstance(data, dict) and len(data) == 1:
+        (kind, payload), = data.items()
+        if kind == "float" and isinstance(payload, str):
+            return float(payload)
+        if kind == "tuple" and isinstance(payload, list):
+            return tuple(decode(item, depth + 1) for item in payload)
+        if kind == "dict" and isinstance(payload, dict):
+            return {str(key): decode(item, depth + 1) for key, item in payload.items()}
+    if isinstance(data, dict) and set(data) == {"ndarray", "dtype", "shape"}:
+        dtype = np.dtype(data["dtype"])
+        if dtype.kind not in "biuf":
+            raise WireError(f"array dtype {dtype} refused")
+        shape = tuple(int(n) for n in data["shape"])
+        raw = base64.b64decode(data["ndarray"], validate=True)
+        if len(raw) != dtype.itemsize * int(np.prod(shape, dtype=np.int64)):
+            raise WireError("array size does not match its shape")
+        return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+    raise WireError("unexpected data from the sandbox")
+
+
+def dumps(message):
+    return json.dumps(message, separators=(",", ":")) + "\n"
+
+
+def loads(line):
+    return json.loads(line)
