@@ -241,9 +241,10 @@ class _Checker:
 
     def finish(self):
         if self.failures:
-            shown = self.failures[:MAX_MESSAGES]
-            more = len(self.failures) - len(shown)
-            lines = [f"{self.name}: {len(self.failures)} problem(s) found."] + [f"  - {m}" for m in shown]
+            unique = list(dict.fromkeys(self.failures))
+            shown = unique[:MAX_MESSAGES]
+            more = len(unique) - len(shown)
+            lines = [f"{self.name}: {len(unique)} problem(s) found."] + [f"  - {m}" for m in shown]
             if more:
                 lines.append(f"  ... and {more} more.")
             raise TestFailure("\n".join(lines), self.cases, len(self.failed_cases))

@@ -1,0 +1,179 @@
+"""Grading one submission: a short pipeline of single-purpose steps.
+
+1. read the notebook (:func:`submission.read_notebook`);
+2. take the student's definitions (:func:`submission.extract_code`);
+3. start a sandbox with the assignment's helper files, run the source's setup cells and the
+   student's definitions in it;
+4. for each graded function, run its public and hidden tests *in the grader's process*
+   against a :class:`sandbox.RemoteFunction`; a public test gives all or nothing, a hidden
+   test gives credit for the fraction of its cases passed;
+5. return a :class:`Result` (scores per grade cell, messages, notes); nothing is written here.
+
+A submission that cannot be read, crashes, loops or exhausts memory still yields a Result,
+with every point it did earn and a message saying what went wrong.
+"""
+
+import contextlib
+import io
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder import hidden_tests  # noqa: F401 (puts utils/ on sys.path)
+from autograder.sandbox import Limits, RemoteFunction, Sandbox, SandboxError
+from autograder.submission import MAGIC, SubmissionError, extract_code, read_notebook
+
+import public_tests  # noqa: E402  (from utils/, via hidden_tests)
+
+
+@dataclass
+class FunctionResult:
+    name: str
+    public_score: float
+    public_max: float
+    hidden_score: float
+    hidden_max: float
+    messages: list = field(default_factory=list)
+
+    @property
+    def score(self):
+        return self.public_score + self.hidden_score
+
+    @property
+    def max_score(self):
+        return self.public_max + self.hidden_max
+
+
+@dataclass
+class Result:
+    student: str
+    assignment: str
+    functions: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+
+    @property
+    def score(self):
+        return sum(f.score for f in self.functions)
+
+    @property
+    def max_score(self):
+        return sum(f.max_score for f in self.functions)
+
+    def grade_cells(self):
+        """grade_id -> score, for every grade cell of the assignment."""
+        cells = {}
+        for f in self.functions:
+            cells[f"{f.name}_public"] = f.public_score
+            cells[f"{f.name}_hidden"] = f.hidden_score
+        return cells
+
+
+def _strip_magics(code):
+    return "\n".join("" if MAGIC.match(line) else line for line in code.splitlines())
+
+
+class _Session:
+    """The sandbox of one submission, restarted with the same code if the student's code kills it."""
+
+    def __init__(self, assignment, definitions, limits, notes):
+        self.assignment, self.definitions, self.limits, self.notes = assignment, list(definitions), limits, notes
+        self.sandbox = None
+
+    def ensure(self):
+        if self.sandbox is not None and self.sandbox.alive:
+            return self.sandbox
+        if self.sandbox is not None:
+            self.sandbox.close()
+        self.sandbox = Sandbox(self.assignment.helper_files, self.limits).start()
+        for grade_id, code in self.assignment.setup_cells:
+            error, _ = self.sandbox.exec_cell(_strip_magics(code), grade_id)
+            if error:
+                raise SandboxError(f"setup cell {grade_id} failed: {error['type']}: {error['message']}")
+        for label, code in list(self.definitions):
+            try:
+                error, _ = self.sandbox.exec_cell(code, label)
+            except SandboxError as failure:
+                # This piece of code kills or hangs the process: drop it and start again without it.
+                self.definitions.remove((label, code))
+                self.notes.append(f"{label}: {failure}; its definitions were skipped.")
+                return self.ensure()
+            if error:
+                self.notes.append(f"{label}: {error['type']}: {error['message']}"
+                                  + (f" (at `{error['line']}`)" if error.get("line") else ""))
+        return self.sandbox
+
+    def close(self):
+        if self.sandbox is not None:
+            self.sandbox.close()
+
+
+def _run_test(test, session, name):
+    """Run one test function against the remote function; returns (fraction passed, message or None)."""
+    try:
+        target = RemoteFunction(session.ensure(), name)
+    except SandboxError as error:
+        return 0.0, f"{name}: could not run the submission's code: {error}"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            test(target)
+        return 1.0, None
+    except public_tests.TestFailure as failure:
+        return (failure.cases - failure.failed_cases) / max(failure.cases, 1), str(failure)
+    except Exception as error:  # a test that breaks is the grader's problem, never the student's points
+        return 0.0, f"{name}: the test could not run ({type(error).__name__}: {error})"
+
+
+def grade_notebook(assignment, student, notebook_path, limits=Limits()):
+    """Grade one submitted notebook; never raises for anything the submission contains."""
+    started = time.perf_counter()
+    result = Result(student, assignment.id)
+    try:
+        nb = read_notebook(notebook_path)
+    except SubmissionError as error:
+        result.error = str(error)
+        result.functions = [FunctionResult(f.name, 0, f.public_points, 0, f.hidden_points, [str(error)])
+                            for f in assignment.functions]
+        result.seconds = time.perf_counter() - started
+        return result
+    code = extract_code(nb, assignment.names)
+    result.notes.extend(code.notes)
+    session = _Session(assignment, code.definitions, limits, result.notes)
+    try:
+        for function in assignment.functions:
+            public = getattr(public_tests, f"{function.name}_test")
+            hidden = getattr(hidden_tests, f"{function.name}_hidden")
+            public_fraction, public_message = _run_test(public, session, function.name)
+            hidden_fraction, hidden_message = _run_test(hidden, session, function.name)
+            messages = [m for m in (public_message, hidden_message) if m]
+            result.functions.append(FunctionResult(
+                function.name,
+                function.public_points if public_fraction == 1.0 else 0.0, function.public_points,
+                round(function.hidden_points * hidden_fraction, 2), function.hidden_points, messages))
+    finally:
+        session.close()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def submissions(course_root, assignment):
+    """``(student, notebook path)`` for every folder ``submitted/<student>/<assignment>/``."""
+    root = Path(course_root) / "submitted"
+    if not root.is_dir():
+        return []
+    found = []
+    for student_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        folder = student_dir / assignment.id
+        if folder.is_dir():
+            found.append((student_dir.name, folder / assignment.notebook))
+    return found
+
+
+if __name__ == "__main__":  # pragma: no cover - a quick manual check
+    from autograder.assignments import load_assignment
+
+    spec = load_assignment(sys.argv[1])
+    outcome = grade_notebook(spec, "manual", sys.argv[2])
+    print(outcome.score, "/", outcome.max_score, outcome.notes, [f.messages for f in outcome.functions])
