@@ -2,6 +2,9 @@
 
 Commands
 --------
+grade <assignment> [--jobs N]
+    Grade every ``submitted/<student>/<assignment>/`` notebook in a sandbox, write the
+    gradebook, ``reports/<assignment>/grades.csv``, a report and a feedback page per student.
 demo
     Check everything the course is built from and print a short summary: the data
     set in use, the generated files, the public tests on the reference solutions
@@ -83,10 +86,64 @@ def demo(args):
     return 1 if failures else 0
 
 
+def grade(args):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from tqdm import tqdm
+
+    from autograder import records, report
+    from autograder.assignments import load_assignment
+    from autograder.grading import grade_notebook, submissions
+    from autograder.sandbox import ISOLATION
+
+    course = Path(args.course).resolve()
+    assignment = load_assignment(args.assignment, course / "source")
+    found = submissions(course, assignment)
+    if args.student:
+        found = [(s, p) for s, p in found if s in set(args.student)]
+    if not found:
+        print(f"no submissions in {course / 'submitted'}/<student>/{assignment.id}/")
+        return 1
+    db_url = args.db or f"sqlite:///{course / 'gradebook.db'}"
+    records.ensure_assignment(course, db_url, assignment)
+    print(f"grading {len(found)} submission(s) of {assignment.id} with {args.jobs} job(s); sandbox: {ISOLATION}")
+    results = []
+    # Processes, not threads: the tests seed numpy's global generator, which threads would share.
+    with ProcessPoolExecutor(max_workers=args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(grade_notebook, assignment, student, path) for student, path in found]
+        for future in tqdm(as_completed(futures), total=len(futures), unit="notebook", disable=args.quiet):
+            results.append(future.result())
+    timestamps = {}
+    for student, path in found:
+        stamp = path.parent / "timestamp.txt"
+        if stamp.is_file():
+            timestamps[student] = stamp.read_text().strip()
+    records.write_gradebook(db_url, assignment, results, timestamps)
+    out = course / "reports" / assignment.id
+    records.write_csv(out / "grades.csv", assignment, results)
+    for result in results:
+        records.write_feedback(course, assignment, result)
+    report.write_report(out, assignment, results)
+    mean = sum(r.score for r in results) / len(results)
+    print(f"graded {len(results)} submission(s): mean {mean:.1f} / {assignment.max_score:g}; "
+          f"{sum(bool(r.error) for r in results)} unreadable. Wrote the gradebook, {out.relative_to(course)}/"
+          f"grades.csv, report.md and feedback/<student>/{assignment.id}/.")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder", description="Course and grading tools.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="check the course and print a summary").set_defaults(run=demo)
+    grading = commands.add_parser("grade", help="grade every submission of an assignment")
+    grading.add_argument("assignment")
+    grading.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
+    grading.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    grading.add_argument("--course", default=str(ROOT), help="course directory (default: this repository)")
+    grading.add_argument("--db", help="gradebook URL (default: sqlite:///<course>/gradebook.db)")
+    grading.add_argument("--quiet", action="store_true", help="no progress bar")
+    grading.set_defaults(run=grade)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -1,0 +1,97 @@
+"""Writing results: the nbgrader gradebook, a CSV of grades and a feedback page per student.
+
+Every grade cell of a graded submission is written on every run, so a re-grade never keeps
+a stale score: a cell whose test now fails, or whose code is now missing, gets its new score.
+"""
+
+import csv
+import html
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+
+
+def ensure_assignment(course_root, db_url, assignment):
+    """Register the assignment's grade cells in the gradebook (``nbgrader generate_assignment``) if needed."""
+    with Gradebook(db_url) as gradebook:
+        try:
+            notebook = gradebook.find_notebook(assignment.notebook_id, assignment.id)
+            if {c.name for c in notebook.grade_cells} >= set(_grade_ids(assignment)):
+                return
+        except MissingEntry:
+            pass
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run([str(bin_dir / "nbgrader"), "generate_assignment", assignment.id, "--force",
+                             f"--db={db_url}", f"--CourseDirectory.root={course_root}"],
+                            cwd=course_root, env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"nbgrader generate_assignment {assignment.id} failed:\n{result.stdout}{result.stderr}")
+
+
+def _grade_ids(assignment):
+    return [g for f in assignment.functions for g in (f.public_id, f.hidden_id)]
+
+
+def write_gradebook(db_url, assignment, results, timestamps=None):
+    """Store every result's score per grade cell in the nbgrader gradebook."""
+    timestamps = timestamps or {}
+    with warnings.catch_warnings(), Gradebook(db_url) as gradebook:
+        # nbgrader's models trigger harmless SQLAlchemy "not in session" warnings on every submission.
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        for result in results:
+            gradebook.update_or_create_student(result.student)
+            try:
+                submission = gradebook.find_submission(assignment.id, result.student)
+            except MissingEntry:
+                submission = gradebook.add_submission(assignment.id, result.student)
+            if timestamps.get(result.student):
+                submission.timestamp = timestamps[result.student]
+            scores = result.grade_cells()
+            for grade_id in _grade_ids(assignment):
+                grade = gradebook.find_grade(grade_id, assignment.notebook_id, assignment.id, result.student)
+                grade.auto_score = scores.get(grade_id, 0.0)
+            gradebook.db.commit()
+
+
+def write_csv(path, assignment, results):
+    """One row per student: total, then the score of each graded function."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "assignment", "score", "max_score", *assignment.names, "problem"])
+        for result in sorted(results, key=lambda r: r.student):
+            by_name = {f.name: f.score for f in result.functions}
+            writer.writerow([result.student, assignment.id, f"{result.score:g}", f"{result.max_score:g}",
+                             *(f"{by_name.get(n, 0):g}" for n in assignment.names), result.error])
+
+
+def write_feedback(course_root, assignment, result):
+    """``feedback/<student>/<assignment>/<notebook>.grading.html``: score per function and every message."""
+    folder = Path(course_root) / "feedback" / result.student / assignment.id
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for function in result.functions:
+        status = "passed" if function.score == function.max_score else "needs work"
+        details = "".join(f"<pre>{html.escape(m)}</pre>" for m in function.messages)
+        rows.append(f"<tr><td><code>{function.name}</code></td><td>{function.score:g} / {function.max_score:g}</td>"
+                    f"<td>{status}</td></tr>" + (f"<tr><td colspan='3'>{details}</td></tr>" if details else ""))
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in result.notes + ([result.error] if result.error else []))
+    page = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{assignment.id}: feedback for {html.escape(result.student)}</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}td{{padding:.3em .8em;vertical-align:top}}
+pre{{white-space:pre-wrap;background:#f6f6f6;padding:.5em}}</style></head><body>
+<h1>{assignment.id}: {result.score:g} / {result.max_score:g}</h1>
+<p>Each graded function has public tests (the ones in your notebook) and hidden tests on inputs you did not see.</p>
+<table>{''.join(rows)}</table>
+{f'<h2>Notes about your notebook</h2><ul>{notes}</ul>' if notes else ''}
+</body></html>
+"""
+    path = folder / f"{assignment.notebook_id}.grading.html"
+    path.write_text(page)
+    return path
