@@ -5,8 +5,9 @@
 3. start a sandbox with the assignment's helper files, run the source's setup cells and the
    student's definitions in it;
 4. for each graded function, run its public and hidden tests *in the grader's process*
-   against a :class:`sandbox.RemoteFunction`; a public test gives all or nothing, a hidden
-   test gives credit for the fraction of its cases passed;
+   against a :class:`sandbox.RemoteFunction`; a hidden test gives credit for the fraction of
+   its cases passed; a public test gives all or nothing, and nothing when every hidden case
+   fails (a function right only on the published fixture is not correct);
 5. return a :class:`Result` (scores per grade cell, messages, notes); nothing is written here.
 
 A submission that cannot be read, crashes, loops or exhausts memory still yields a Result,
@@ -113,9 +114,10 @@ class _Session:
 def _run_test(test, session, name):
     """Run one test function against the remote function; returns (fraction passed, message or None)."""
     try:
-        target = RemoteFunction(session.ensure(), name)
+        session.ensure()
     except SandboxError as error:
         return 0.0, f"{name}: could not run the submission's code: {error}"
+    target = RemoteFunction(session.ensure, name)
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             test(target)
@@ -148,6 +150,12 @@ def grade_notebook(assignment, student, notebook_path, limits=Limits()):
             public_fraction, public_message = _run_test(public, session, function.name)
             hidden_fraction, hidden_message = _run_test(hidden, session, function.name)
             messages = [m for m in (public_message, hidden_message) if m]
+            if public_fraction == 1.0 and hidden_fraction == 0.0:
+                # Right on the published fixture only (hard-coded outputs?): not a correct function.
+                public_fraction = 0.0
+                messages.append(f"{function.name}: the public tests pass but every hidden test fails, so the "
+                                "public points are not awarded either: is the function right only on the "
+                                "example inputs?")
             result.functions.append(FunctionResult(
                 function.name,
                 function.public_points if public_fraction == 1.0 else 0.0, function.public_points,

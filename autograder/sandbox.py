@@ -57,6 +57,8 @@ class Limits:
 class SandboxError(RuntimeError):
     """The sandboxed process failed: it timed out, died, or answered nonsense."""
 
+    student_line = ""  # tells the tests' messages not to quote the grader's own code
+
 
 class StudentCodeError(Exception):
     """An exception raised by student code in the sandbox; ``student_line`` is where."""
@@ -135,7 +137,8 @@ class Sandbox:
         limits = [str(self.limits.memory_mb), str(self.limits.cpu_seconds), str(self.limits.file_mb)]
         command = [sys.executable, "-I", str(runner / "sandbox_child.py"), *limits]
         env = {"PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", "HOME": str(work), "PYTHONDONTWRITEBYTECODE": "1"}
+               "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", "HOME": str(work), "TMPDIR": str(work),
+               "PYTHONDONTWRITEBYTECODE": "1"}
         if ISOLATION == "bubblewrap":
             command = self._bwrap(runner, work) + command
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -147,14 +150,17 @@ class Sandbox:
                   Path("/mnt"), Path("/media"), Path("/opt")]
         shown = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent}
         args = [BWRAP, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        hidden = [folder for folder in hidden if folder.is_dir()]
         for folder in hidden:
-            if folder.is_dir():
-                args += ["--tmpfs", str(folder)]
+            args += ["--tmpfs", str(folder)]
         for folder in sorted(shown, key=lambda p: len(p.parts)):
             if any(folder == h or h in folder.parents for h in hidden):
                 args += ["--ro-bind", str(folder), str(folder)]
-        args += ["--ro-bind", str(runner), str(runner), "--bind", str(work), str(work),
-                 "--unshare-all", "--uid", "65534", "--gid", "65534", "--die-with-parent", "--new-session",
+        args += ["--ro-bind", str(runner), str(runner), "--bind", str(work), str(work)]
+        for folder in hidden:
+            # Empty and read-only: the only writable place is the submission's own folder.
+            args += ["--remount-ro", str(folder)]
+        args += ["--unshare-all", "--uid", "65534", "--gid", "65534", "--die-with-parent", "--new-session",
                  "--chdir", str(work)]
         return args
 
@@ -229,6 +235,8 @@ class Sandbox:
 
     def _death_reason(self):
         code = self.process.wait() if self.process else None
+        if code is not None and code > 128 and ISOLATION == "bubblewrap":
+            code = 128 - code  # bwrap reports a child killed by signal N as exit code 128 + N
         if code is not None and code < 0:
             name = signal.Signals(-code).name
             if name in ("SIGKILL", "SIGSEGV", "SIGABRT"):
@@ -255,19 +263,19 @@ class Sandbox:
 
 
 class RemoteFunction:
-    """A student's function living in a :class:`Sandbox`, callable from the grader.
+    """A student's function living in a sandbox, callable from the grader.
 
-    ``printed`` accumulates what the function printed, so tests can check it.
+    ``get_sandbox()`` returns a live sandbox for each call, so that a call that kills the
+    process costs only that call. What the function prints is printed here too, so that
+    tests can check it.
     """
 
-    def __init__(self, sandbox, name):
-        self.sandbox = sandbox
+    def __init__(self, get_sandbox, name):
+        self.get_sandbox = get_sandbox
         self.__name__ = name
-        self.printed = ""
 
     def __call__(self, *args, **kwargs):
-        result, args_after, printed = self.sandbox.call(self.__name__, args, kwargs)
-        self.printed += printed
+        result, args_after, printed = self.get_sandbox().call(self.__name__, args, kwargs)
         print(printed, end="")
         for original, after in zip(args, args_after):
             _write_back(original, after)

@@ -104,12 +104,22 @@ def extract_code(nb, graded_names):
             code.notes.append(f"cell {index + 1} holding {header.group(1)} is a {kind} cell; it was graded as code.")
         cells.append((index, _without_magics(text)))
 
+    chunks = []  # (first cell index, last cell index, text, parsed tree)
     position = 0
     while position < len(cells):
         index, text = cells[position]
-        tree, used = _parse(text), 1
+        tree, last = _parse(text), index
+        if tree is None and chunks:
+            # The second half of a split function: it parses once appended to the cell before it.
+            first, _, before, _ = chunks[-1]
+            joined = before + "\n" + text
+            tree = _parse(joined)
+            if tree is not None:
+                chunks.pop()
+                index, text = first, joined
+                code.notes.append(f"cells {first + 1}-{last + 1} were joined: a function was split across cells.")
         if tree is None:
-            # A function split over several cells parses once they are joined again.
+            # The first half of a split function: it parses once the next cells are appended.
             joined = text
             for extra in range(1, 4):
                 if position + extra >= len(cells):
@@ -117,20 +127,23 @@ def extract_code(nb, graded_names):
                 joined += "\n" + cells[position + extra][1]
                 tree = _parse(joined)
                 if tree is not None:
-                    text, used = joined, extra + 1
-                    code.notes.append(f"cells {index + 1}-{cells[position + extra][0] + 1} were joined: "
-                                      "a function was split across cells.")
+                    text, last = joined, cells[position + extra][0]
+                    code.notes.append(f"cells {index + 1}-{last + 1} were joined: a function was split across cells.")
+                    position += extra
                     break
+        position += 1
         if tree is None:
             header = GRADED_HEADER.search(text)
             if header or any(re.search(rf"^\s*def\s+{name}\s*\(", text, re.M) for name in graded_names):
                 code.notes.append(f"cell {index + 1} has a syntax error: {_syntax_error(text)}")
-            position += 1
             continue
+        chunks.append((index, last, text, tree))
+
+    for first, last, text, tree in chunks:
         kept = _definitions(tree, text)
         if kept:
-            code.definitions.append((f"cell {index + 1}", kept))
-        position += used
+            label = f"cell {first + 1}" if first == last else f"cells {first + 1}-{last + 1}"
+            code.definitions.append((label, kept))
 
     defined = [name for name in graded_names
                if any(re.search(rf"^(async\s+)?def\s+{name}\s*\(", src, re.M) for _, src in code.definitions)]

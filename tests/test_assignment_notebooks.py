@@ -24,32 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import make_release  # noqa: E402
+from notebook_helpers import (GRADED, NOTEBOOKS, grade_id, release_notebook, solved_submission,  # noqa: E402
+                              source_notebook)
 
 pytestmark = pytest.mark.notebooks
 
-NOTEBOOKS = {
-    "dnn_step_by_step": "Building_your_Deep_Neural_Network_Step_by_Step.ipynb",
-    "dnn_application": "Deep_Neural_Network_Application.ipynb",
-}
-GRADED = {
-    "dnn_step_by_step": ["initialize_parameters", "initialize_parameters_deep", "linear_forward",
-                         "linear_activation_forward", "L_model_forward", "compute_cost", "linear_backward",
-                         "linear_activation_backward", "L_model_backward", "update_parameters"],
-    "dnn_application": ["two_layer_model", "L_layer_model"],
-}
 PRESENT = [a for a in NOTEBOOKS if (ROOT / "source" / a / NOTEBOOKS[a]).is_file()]
-
-
-def release_notebook(assignment):
-    return nbformat.read(ROOT / "release" / assignment / NOTEBOOKS[assignment], as_version=4)
-
-
-def source_notebook(assignment):
-    return nbformat.read(ROOT / "source" / assignment / NOTEBOOKS[assignment], as_version=4)
-
-
-def grade_id(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
 
 
 @pytest.mark.parametrize("assignment", PRESENT)
@@ -124,17 +104,6 @@ def test_blank_release_fails_only_with_not_implemented(assignment, tmp_path):
                 failing.add(grade_id(cell))
     for name in GRADED[assignment]:
         assert f"{name}_public" in failing
-
-
-def solved_submission(assignment):
-    """The released notebook with every solution cell filled in from the source's solution."""
-    solutions = {grade_id(c): c.source for c in source_notebook(assignment).cells
-                 if c.metadata.get("nbgrader", {}).get("solution")}
-    nb = release_notebook(assignment)
-    for cell in nb.cells:
-        if grade_id(cell) in solutions:
-            cell.source = make_release.SOLUTION_DELIMITER.sub("", solutions[grade_id(cell)])
-    return nb
 
 
 @pytest.fixture(scope="module")
