@@ -1,7 +1,7 @@
 """Grading one submission: a short pipeline of single-purpose steps.
 
-1. read the notebook (:func:`submission.read_notebook`);
-2. take the student's definitions (:func:`submission.extract_code`);
+1. read the notebook (:func:`notebook_code.read_notebook`);
+2. take the student's definitions (:func:`notebook_code.extract_code`);
 3. start a sandbox with the assignment's helper files, run the source's setup cells and the
    student's definitions in it;
 4. for each graded function, run its public and hidden tests *in the grader's process*
@@ -23,9 +23,9 @@ from pathlib import Path
 
 from autograder import hidden_tests  # noqa: F401 (puts utils/ on sys.path)
 from autograder.sandbox import Limits, RemoteFunction, Sandbox, SandboxError
-from autograder.submission import MAGIC, SubmissionError, extract_code, read_notebook
 
 import public_tests  # noqa: E402  (from utils/, via hidden_tests)
+from notebook_code import MAGIC, SubmissionError, extract_code, read_notebook  # noqa: E402
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Reading a submitted notebook and extracting what gets graded from it.
+"""Reading a notebook and extracting the student's definitions from it (grader and self-check).
 
 Only the student's *definitions* are taken from a submission: imports, functions and
 classes of every cell that parses (a cell that does not parse is tried together with the

@@ -1,0 +1,49 @@
+"""The student's self-check: public-test score of a saved notebook, with the grader's messages."""
+
+import copy
+import shutil
+
+import nbformat
+
+import self_check
+from notebook_helpers import ROOT, release_notebook, solved_submission
+
+NOTEBOOK = "Building_your_Deep_Neural_Network_Step_by_Step.ipynb"
+
+
+def run(nb, tmp_path, capsys):
+    folder = tmp_path / "dnn_step_by_step"
+    shutil.copytree(ROOT / "release" / "dnn_step_by_step", folder, dirs_exist_ok=True)
+    nbformat.write(nb, folder / NOTEBOOK)
+    score = self_check.check(folder / NOTEBOOK)
+    return score, capsys.readouterr().out
+
+
+def test_solved_notebook_gets_every_public_point(tmp_path, capsys):
+    (score, total), out = run(solved_submission("dnn_step_by_step"), tmp_path, capsys)
+    assert score == total == 50
+    assert out.count("PASS") == 10 and "FAIL" not in out
+
+
+def test_blank_notebook_gets_zero_with_the_graders_message(tmp_path, capsys):
+    (score, total), out = run(release_notebook("dnn_step_by_step"), tmp_path, capsys)
+    assert (score, total) == (0, 50)
+    assert "FAIL  linear_forward (0 of 3 points)" in out
+    assert "is not implemented yet" in out
+
+
+def test_one_mistake_is_reported(tmp_path, capsys):
+    nb = copy.deepcopy(solved_submission("dnn_step_by_step"))
+    cell = next(c for c in nb.cells if c.source.startswith("# GRADED FUNCTION: linear_backward"))
+    cell.source = cell.source.replace("axis=1, keepdims=True", "axis=1")
+    (score, total), out = run(nb, tmp_path, capsys)
+    # linear_activation_backward (4 points) and L_model_backward (10) call linear_backward (5).
+    assert score == total - 5 - 4 - 10
+    assert "db: has shape (3,) but should be (3, 1)" in out
+
+
+def test_unreadable_notebook_exit_code(tmp_path, capsys):
+    path = tmp_path / "broken.ipynb"
+    path.write_text("{")
+    assert self_check.main([str(path)]) == 2
+    assert "cannot check: broken.ipynb: not valid notebook JSON" in capsys.readouterr().out
