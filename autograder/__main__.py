@@ -2,7 +2,7 @@
 
 Commands
 --------
-grade <assignment> [--jobs N]
+grade <assignment> [--jobs N] [--scheduler tcp://host:8786]
     Grade every ``submitted/<student>/<assignment>/`` notebook in a sandbox, write the
     gradebook, ``reports/<assignment>/grades.csv``, a report and a feedback page per student.
 demo
@@ -87,14 +87,12 @@ def demo(args):
 
 
 def grade(args):
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
     from tqdm import tqdm
 
     from autograder import records, report
     from autograder.assignments import load_assignment
-    from autograder.grading import grade_notebook, submissions
+    from autograder.batch import grade_all
+    from autograder.grading import submissions
     from autograder.sandbox import ISOLATION
 
     course = Path(args.course).resolve()
@@ -107,13 +105,10 @@ def grade(args):
         return 1
     db_url = args.db or f"sqlite:///{course / 'gradebook.db'}"
     records.ensure_assignment(course, db_url, assignment)
-    print(f"grading {len(found)} submission(s) of {assignment.id} with {args.jobs} job(s); sandbox: {ISOLATION}")
-    results = []
-    # Processes, not threads: the tests seed numpy's global generator, which threads would share.
-    with ProcessPoolExecutor(max_workers=args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(grade_notebook, assignment, student, path) for student, path in found]
-        for future in tqdm(as_completed(futures), total=len(futures), unit="notebook", disable=args.quiet):
-            results.append(future.result())
+    where = f"Dask scheduler {args.scheduler}" if args.scheduler else f"{args.jobs} local job(s)"
+    print(f"grading {len(found)} submission(s) of {assignment.id} on {where}; sandbox here: {ISOLATION}")
+    with tqdm(total=len(found), unit="notebook", disable=args.quiet) as bar:
+        results = list(grade_all(assignment, found, args.jobs, args.scheduler, bar.update))
     timestamps = {}
     for student, path in found:
         stamp = path.parent / "timestamp.txt"
@@ -127,8 +122,8 @@ def grade(args):
     report.write_report(out, assignment, results)
     mean = sum(r.score for r in results) / len(results)
     print(f"graded {len(results)} submission(s): mean {mean:.1f} / {assignment.max_score:g}; "
-          f"{sum(bool(r.error) for r in results)} unreadable. Wrote the gradebook, {out.relative_to(course)}/"
-          f"grades.csv, report.md and feedback/<student>/{assignment.id}/.")
+          f"{sum(bool(r.error) for r in results)} unreadable. Wrote the gradebook, {out}/grades.csv, "
+          f"report.md and feedback/<student>/{assignment.id}/.")
     return 0
 
 
@@ -142,6 +137,7 @@ def main(argv=None):
     grading.add_argument("--student", action="append", help="grade only this student (repeatable)")
     grading.add_argument("--course", default=str(ROOT), help="course directory (default: this repository)")
     grading.add_argument("--db", help="gradebook URL (default: sqlite:///<course>/gradebook.db)")
+    grading.add_argument("--scheduler", help="address of a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
     grading.add_argument("--quiet", action="store_true", help="no progress bar")
     grading.set_defaults(run=grade)
     args = parser.parse_args(argv)

@@ -1,0 +1,58 @@
+"""Grading many submissions at once, on this machine or on a Dask cluster.
+
+Locally, a pool of worker processes grades one notebook each at a time (processes, not
+threads: the tests seed numpy's global generator). With ``scheduler`` set, the same work
+goes to a `Dask distributed <https://distributed.dask.org>`_ cluster: each task carries the
+notebook's bytes, so workers need the course code (this repository and its ``.venv``) but
+no shared file system. Either way the results come back here, where the gradebook and the
+reports are written by one process.
+"""
+
+import multiprocessing
+import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from autograder.grading import grade_notebook
+
+
+def grade_bytes(assignment_id, student, notebook_name, data):
+    """Grade a notebook given as bytes (a task that can run on any worker)."""
+    from autograder.assignments import load_assignment
+
+    assignment = load_assignment(assignment_id)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / notebook_name
+        if data is not None:
+            path.write_bytes(data)
+        return grade_notebook(assignment, student, path)
+
+
+def _read(path):
+    return path.read_bytes() if path.is_file() else None
+
+
+def grade_all(assignment, found, jobs=2, scheduler=None, progress=None):
+    """Grade ``found`` = [(student, notebook path)]; yields each Result as it completes.
+
+    ``progress`` is called once per finished submission (e.g. a tqdm ``update``).
+    """
+    if scheduler:
+        from distributed import Client, as_completed as dask_completed
+
+        with Client(scheduler) as client:
+            futures = [client.submit(grade_bytes, assignment.id, student, assignment.notebook, _read(path),
+                                     key=f"grade-{assignment.id}-{student}", pure=False)
+                       for student, path in found]
+            for future in dask_completed(futures):
+                yield future.result()
+                if progress:
+                    progress()
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = [pool.submit(grade_notebook, assignment, student, path) for student, path in found]
+        for future in as_completed(futures):
+            yield future.result()
+            if progress:
+                progress()
