@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.utils import parse_utc
 
 
 def ensure_assignment(course_root, db_url, assignment):
@@ -50,7 +51,10 @@ def write_gradebook(db_url, assignment, results, timestamps=None):
             except MissingEntry:
                 submission = gradebook.add_submission(assignment.id, result.student)
             if timestamps.get(result.student):
-                submission.timestamp = timestamps[result.student]
+                try:
+                    submission.timestamp = parse_utc(timestamps[result.student])
+                except (ValueError, TypeError, OverflowError):
+                    pass  # an unreadable timestamp.txt is no reason to lose the grades
             scores = result.grade_cells()
             for grade_id in _grade_ids(assignment):
                 grade = gradebook.find_grade(grade_id, assignment.notebook_id, assignment.id, result.student)
