@@ -1,0 +1,157 @@
+"""tools/images_to_h5.py on small generated photos, and the rebuild of the committed open set."""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import catvnoncat_data as data
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "tools") not in sys.path:
+    sys.path.insert(0, str(ROOT / "tools"))
+
+import images_to_h5  # noqa: E402
+import make_open_dataset  # noqa: E402
+
+pytestmark = pytest.mark.data
+
+RED, BLUE = (220, 30, 30), (30, 30, 220)
+
+
+def save_photo(path, colour, size=(80, 60), mode="RGB"):
+    """A plain photo of one colour, saved in ``mode`` in the format its suffix names."""
+    image = Image.new("RGB", size, colour)
+    if mode != "RGB":
+        image = image.convert(mode)
+    image.save(path)
+    return path
+
+
+@pytest.fixture
+def photos(tmp_path):
+    """Five red 'cats' and six blue 'non-cats' in assorted formats, sizes and modes."""
+    cats, others = tmp_path / "cats", tmp_path / "others"
+    cats.mkdir()
+    others.mkdir()
+    for name, size, mode in (("a.jpg", (120, 80), "RGB"), ("b.png", (64, 64), "RGBA"), ("c.bmp", (30, 90), "RGB"),
+                             ("d.gif", (70, 70), "P"), ("e.webp", (200, 100), "RGB")):
+        save_photo(cats / name, RED, size, mode)
+    for k in range(6):
+        save_photo(others / f"n{k}.{'png' if k % 2 else 'JPG'}", BLUE, (50 + 10 * k, 90))
+    (others / "notes.txt").write_text("not an image, ignored")
+    return cats, others, tmp_path / "out"
+
+
+def test_build_and_load_round_trip(photos):
+    cats, others, out = photos
+    manifest = images_to_h5.build(cats, others, out, test_fraction=0.2, seed=0)
+    assert manifest["counts"] == {"train": {"cat": 4, "non-cat": 5}, "test": {"cat": 1, "non-cat": 1}}
+    assert set(manifest["sha256"]) == set(data.FILES["custom"])
+    assert json.loads((out / data.CUSTOM_MANIFEST).read_text()) == manifest
+    train_x, train_y, test_x, test_y, classes = data.load_data(data_dir=out, source="custom")
+    assert train_x.shape == (9, 64, 64, 3) and test_x.shape == (2, 64, 64, 3)
+    assert train_y.shape == (1, 9) and test_y.shape == (1, 2)
+    assert list(classes) == [b"non-cat", b"cat"]
+    for x, y in ((train_x, train_y[0]), (test_x, test_y[0])):
+        is_red = x[..., 0].mean(axis=(1, 2)) > x[..., 2].mean(axis=(1, 2))
+        np.testing.assert_array_equal(is_red, y == 1)
+
+
+def test_build_is_reproducible(photos, tmp_path):
+    cats, others, out = photos
+    first = images_to_h5.build(cats, others, out, seed=3)
+    second = images_to_h5.build(cats, others, tmp_path / "again", seed=3)
+    assert first["sha256"] == second["sha256"]
+
+
+def test_command_line_happy_path(photos, capsys):
+    cats, others, out = photos
+    assert images_to_h5.main([str(cats), str(others), "--out", str(out), "--test-fraction", "0.4"]) == 0
+    assert "custom_train_catvnoncat.h5" in capsys.readouterr().out
+    assert data.load_data(data_dir=out, source="custom")[2].shape == (4, 64, 64, 3)
+
+
+def run_failing(argv, capsys):
+    assert images_to_h5.main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    return err
+
+
+def test_missing_folder(photos, capsys):
+    cats, _, out = photos
+    missing = cats.parent / "nowhere"
+    with pytest.raises(images_to_h5.PhotoSetError, match="nowhere: folder not found"):
+        images_to_h5.build(cats, missing, out)
+    assert "nowhere: folder not found" in run_failing([str(cats), str(missing), "--out", str(out)], capsys)
+
+
+def test_empty_folder(photos, capsys):
+    cats, _, out = photos
+    empty = cats.parent / "empty"
+    empty.mkdir()
+    (empty / "readme.txt").write_text("no pictures here")
+    with pytest.raises(images_to_h5.PhotoSetError, match="empty: no images"):
+        images_to_h5.build(cats, empty, out)
+    assert "empty: no images" in run_failing([str(cats), str(empty), "--out", str(out)], capsys)
+
+
+def test_corrupt_image_is_named(photos, capsys):
+    cats, others, out = photos
+    (cats / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg")
+    with pytest.raises(images_to_h5.PhotoSetError, match="broken.jpg: not a readable image"):
+        images_to_h5.build(cats, others, out)
+    assert "broken.jpg" in run_failing([str(cats), str(others), "--out", str(out)], capsys)
+    assert not (out / data.CUSTOM_MANIFEST).exists()
+
+
+def test_truncated_image_is_named(photos):
+    cats, others, out = photos
+    whole = save_photo(cats / "whole.png", RED, (64, 64)).read_bytes()
+    (cats / "cut.png").write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(images_to_h5.PhotoSetError, match="cut.png: not a readable image"):
+        images_to_h5.build(cats, others, out)
+
+
+def test_skip_bad_warns_and_continues(photos):
+    cats, others, out = photos
+    (cats / "broken.png").write_bytes(b"not a png")
+    with pytest.warns(UserWarning, match="broken.png"):
+        manifest = images_to_h5.build(cats, others, out, skip_bad=True)
+    assert manifest["source"]["skipped"] == [str(cats / "broken.png")]
+    assert manifest["counts"]["train"]["cat"] + manifest["counts"]["test"]["cat"] == 5
+    assert data.load_data(data_dir=out, source="custom")[0].shape[0] == 9
+
+
+def test_too_few_images(photos, capsys):
+    _, others, out = photos
+    lonely = others.parent / "lonely"
+    lonely.mkdir()
+    save_photo(lonely / "only.png", RED)
+    with pytest.raises(images_to_h5.PhotoSetError, match="lonely: only 1 readable image"):
+        images_to_h5.build(lonely, others, out)
+    assert "need at least 2" in run_failing([str(lonely), str(others), "--out", str(out)], capsys)
+
+
+def test_bad_test_fraction(photos):
+    cats, others, out = photos
+    with pytest.raises(images_to_h5.PhotoSetError, match="between 0 and 1"):
+        images_to_h5.build(cats, others, out, test_fraction=1.0)
+
+
+def test_open_set_rebuilds_byte_for_byte():
+    """Redraws all 259 images (a few seconds) and compares with the committed files and OPEN_SHA256."""
+    assert make_open_dataset.check() == []
+
+
+@pytest.mark.slow
+def test_open_set_keeps_the_classic_order():
+    """Trains the three course models on the open set (about a minute)."""
+    import check_open_dataset
+
+    accuracies = check_open_dataset.open_set_accuracies()
+    assert check_open_dataset.problems(accuracies) == [], check_open_dataset.table(accuracies)
