@@ -95,15 +95,31 @@ def test_blank_release_fails_only_with_not_implemented(assignment, tmp_path):
     NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(folder)}}).execute()
     failing = set()
+    unset = set()  # names that a failed cell did not get to assign
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             if output.output_type == "error":
                 text = output.ename + ": " + output.evalue
+                unset |= assigned_names(cell.source)
+                if output.ename == "NameError" and re.search(r"name '(\w+)'", output.evalue).group(1) in unset:
+                    continue  # a consequence of an earlier expected failure
                 assert (output.ename == "NotImplementedError"
-                        or (output.ename == "AssertionError" and "is not implemented yet" in output.evalue)), text
+                        or (output.ename in ("AssertionError", "TestFailure")
+                            and "is not implemented yet" in output.evalue)), text
                 failing.add(grade_id(cell))
     for name in GRADED[assignment]:
         assert f"{name}_public" in failing
+
+
+def assigned_names(source):
+    """Names a cell assigns at top level (magics removed)."""
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    names = set()
+    for node in ast.parse(code).body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return names
 
 
 @pytest.fixture(scope="module")

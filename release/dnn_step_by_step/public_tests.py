@@ -170,6 +170,15 @@ def _same(a, b):
 # Running the student's function
 # ----------------------------------------------------------------------------------------------
 
+class TestFailure(AssertionError):
+    """A failed test; ``cases`` and ``failed_cases`` let a grader give partial credit."""
+
+    def __init__(self, message, cases, failed_cases):
+        super().__init__(message)
+        self.cases = cases
+        self.failed_cases = failed_cases
+
+
 class _Checker:
     """Runs cases of one function and collects failures."""
 
@@ -180,6 +189,11 @@ class _Checker:
         self.name = function_name
         self.failures = []
         self.cases = 0
+        self.failed_cases = set()
+
+    def fail(self, case, message):
+        self.failures.append(f"{case}: {message}")
+        self.failed_cases.add(case)
 
     def call(self, case, args, arg_names, kwargs=None, quiet=False):
         """Call the target; return ``(ok, result, printed)``.
@@ -196,45 +210,51 @@ class _Checker:
         except NotImplementedError:
             self.failures.append(f"{self.name} is not implemented yet: replace the line "
                                  "`raise NotImplementedError()` with your code.")
+            self.failed_cases.add(case)
             return False, None, printed.getvalue()
         except Exception as error:  # the student's code may raise anything
-            self.failures.append(f"{case}: {self.name} raised {type(error).__name__}: {error}{self._where(error)}")
+            self.fail(case, f"{self.name} raised {type(error).__name__}: {error}{self._where(error)}")
             return False, None, printed.getvalue()
         for arg_name, old, new in zip(arg_names, before, args):
             if not _same(old, new):
-                self.failures.append(
-                    f"{case}: {self.name} modified its argument {arg_name} in place. Likely cause: an in-place "
-                    "operation (-=, +=, [...] = ) on an input array; work on a copy (copy.deepcopy) or build new arrays.")
+                self.fail(case, f"{self.name} modified its argument {arg_name} in place. Likely cause: an in-place "
+                          "operation (-=, +=, [...] = ) on an input array; work on a copy (copy.deepcopy) or build "
+                          "new arrays.")
         return True, result, printed.getvalue()
 
     def check(self, case, actual, wanted, name, hint=None):
         found = []
         compare(actual, wanted, name, found, hint)
-        self.failures.extend(f"{case}: {message}" for message in found)
+        for message in found:
+            self.fail(case, message)
 
     @staticmethod
     def _where(error):
         """Where the student's code failed, and why it probably did."""
-        frames = [frame for frame in traceback.extract_tb(error.__traceback__)
-                  if not frame.filename.startswith((_UTILS_DIR, _NUMPY_DIR))]
-        where = f" (at `{frames[-1].line}`)" if frames and frames[-1].line else ""
+        line = getattr(error, "student_line", None)  # set when the code ran in the grader's sandbox
+        if line is None:
+            frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+                      if not frame.filename.startswith((_UTILS_DIR, _NUMPY_DIR))]
+            line = frames[-1].line if frames else ""
+        where = f" (at `{line}`)" if line else ""
         return where + _EXCEPTION_CAUSES.get(type(error).__name__, "")
 
     def finish(self):
         if self.failures:
-            shown = self.failures[:MAX_MESSAGES]
-            more = len(self.failures) - len(shown)
-            lines = [f"{self.name}: {len(self.failures)} problem(s) found."] + [f"  - {m}" for m in shown]
+            unique = list(dict.fromkeys(self.failures))
+            shown = unique[:MAX_MESSAGES]
+            more = len(unique) - len(shown)
+            lines = [f"{self.name}: {len(unique)} problem(s) found."] + [f"  - {m}" for m in shown]
             if more:
                 lines.append(f"  ... and {more} more.")
-            raise AssertionError("\n".join(lines))
+            raise TestFailure("\n".join(lines), self.cases, len(self.failed_cases))
         print(f"All tests passed for {self.name} ({self.cases} case{'s' if self.cases > 1 else ''}).")
 
 
 def _check_tuple_length(checker, case, result, length, names):
     if not isinstance(result, tuple) or len(result) != length:
-        checker.failures.append(
-            f"{case}: {checker.name} should return a tuple ({', '.join(names)}), got {_describe(result)}"
+        checker.fail(
+            case, f"{checker.name} should return a tuple ({', '.join(names)}), got {_describe(result)}"
             + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else "") + ".")
         return False
     return True
@@ -406,10 +426,10 @@ def _model_test(target, function_name, fixture, runs, hint):
         checker.check(case, parameters, wanted["parameters"], "parameters", hint)
         checker.check(case, costs, wanted["costs"], "costs", "record the cost every 100 iterations, from i = 0")
         if isinstance(costs, list) and any(not isinstance(c, np.ndarray) for c in costs):
-            checker.failures.append(f"{case}: costs should hold the 0-d arrays returned by compute_cost, got "
+            checker.fail(case, f"costs should hold the 0-d arrays returned by compute_cost, got "
                                     f"{[_describe(c) for c in costs]}. Likely cause: a float() or .item() on the cost.")
         if printed:
-            checker.failures.append(f"{case}: printed {printed.splitlines()[0]!r} although print_cost=False. "
+            checker.fail(case, f"printed {printed.splitlines()[0]!r} although print_cost=False. "
                                     "Likely cause: a print outside the `if print_cost` condition.")
     X, Y, dims = fixture()
     case = f"{function_name}(*{fixture.__name__}(), num_iterations=201, print_cost=True)"
@@ -417,13 +437,13 @@ def _model_test(target, function_name, fixture, runs, hint):
                                        {"num_iterations": 201, "print_cost": True}, quiet=True)
     if ok and _check_tuple_length(checker, case, result, 2, ["parameters", "costs"]):
         if not isinstance(result[1], list) or len(result[1]) != 3:
-            checker.failures.append(f"{case}: costs should be a list of 3 costs (iterations 0, 100 and 200), got "
+            checker.fail(case, f"costs should be a list of 3 costs (iterations 0, 100 and 200), got "
                                     f"{_describe(result[1])} of length {len(result[1]) if hasattr(result[1], '__len__') else '?'}.")
         lines = [line for line in printed.splitlines() if line.startswith("Cost after iteration")]
         heads = [line.split(":")[0] for line in lines]
         wanted_heads = [f"Cost after iteration {i}" for i in (0, 100, 200)]
         if heads != wanted_heads:
-            checker.failures.append(f"{case}: should print the cost at iterations 0, 100 and 200 (the last one), "
+            checker.fail(case, f"should print the cost at iterations 0, 100 and 200 (the last one), "
                                     f"printed {heads}.")
     checker.finish()
 

@@ -1,0 +1,1 @@
+../../utils/catvnoncat_data.py

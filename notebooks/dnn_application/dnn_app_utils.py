@@ -1,0 +1,1 @@
+../../utils/dnn_app_utils.py

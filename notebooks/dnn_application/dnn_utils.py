@@ -1,0 +1,1 @@
+../../utils/dnn_utils.py

@@ -1,0 +1,1 @@
+../../utils/public_expected.py

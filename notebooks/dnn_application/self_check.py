@@ -1,0 +1,1 @@
+../../utils/self_check.py

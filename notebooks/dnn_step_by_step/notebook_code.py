@@ -1,0 +1,1 @@
+../../utils/notebook_code.py

@@ -1,0 +1,1 @@
+../../utils/public_tests.py
