@@ -6,9 +6,9 @@ grade <assignment> [--jobs N] [--scheduler tcp://host:8786]
     Grade every ``submitted/<student>/<assignment>/`` notebook in a sandbox, write the
     gradebook, ``reports/<assignment>/grades.csv``, a report and a feedback page per student.
 demo
-    Check everything the course is built from and print a short summary: the data
-    set in use, the generated files, the public tests on the reference solutions
-    and the catalogue of known mistakes.
+    Check everything the course is built from (data set, generated files, public tests
+    on the reference solutions, the catalogue of known mistakes), then grade a sample
+    class of both assignments in ``artifacts/demo/`` and print a short summary.
 """
 
 import argparse
@@ -70,11 +70,35 @@ def check_mistakes():
     return f"known mistakes: all {len(CATALOGUE)} caught by the public tests"
 
 
+def sample_class():
+    import shutil
+
+    from autograder.sample_class import make_sample_class
+
+    course = ROOT / "artifacts" / "demo"
+    if course.exists():
+        shutil.rmtree(course)
+    course.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "source", course / "source")
+    classes = make_sample_class(course, students=12)
+    summary = []
+    for assignment in classes:
+        result = subprocess.run([sys.executable, "-m", "autograder", "grade", assignment, "--quiet",
+                                 f"--course={course}"], cwd=ROOT, capture_output=True, text=True)
+        if result.returncode:
+            raise RuntimeError(result.stdout[-2000:] + result.stderr[-2000:])
+        summary.append(result.stdout.strip().splitlines()[-1])
+    return (f"sample class of 12 students graded in {course.relative_to(ROOT)}/ (reports/, feedback/, "
+            "gradebook.db):\n         " + "\n         ".join(summary))
+
+
 def demo(args):
     steps = [check_data, check_generated("tools/make_public_expected.py"), check_public_tests, check_mistakes]
     for optional in ("tools/make_open_dataset.py", "tools/make_figures.py", "tools/make_release.py"):
         if (ROOT / optional).is_file():
             steps.append(check_generated(optional))
+    steps.append(sample_class)
     failures = 0
     for step in steps:
         try:

@@ -21,16 +21,16 @@ def encode(value, depth=0):
     """A JSON-compatible form of ``value``."""
     if depth > MAX_DEPTH:
         raise WireError("value nested too deeply")
+    if isinstance(value, np.generic):  # first: np.float64 is also a Python float
+        return {"scalar": encode(np.asarray(value), depth + 1)}
     if value is None or isinstance(value, (bool, str)):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)):
         return value if isinstance(value, int) else {"float": repr(float(value))}
-    if isinstance(value, np.generic):
-        return encode(np.asarray(value), depth + 1)
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf":
             raise WireError(f"array of dtype {value.dtype} cannot be graded (numbers only)")
-        array = np.ascontiguousarray(value)
+        array = np.array(value, order="C", copy=True)  # (ascontiguousarray would turn 0-d into 1-d)
         return {"ndarray": base64.b64encode(array.tobytes()).decode("ascii"), "dtype": array.dtype.str,
                 "shape": list(array.shape)}
     if isinstance(value, tuple):
@@ -56,6 +56,11 @@ def decode(data, depth=0):
         (kind, payload), = data.items()
         if kind == "float" and isinstance(payload, str):
             return float(payload)
+        if kind == "scalar" and isinstance(payload, dict):
+            array = decode(payload, depth + 1)
+            if not isinstance(array, np.ndarray) or array.shape != ():
+                raise WireError("a numpy scalar must hold one value")
+            return array[()]
         if kind == "tuple" and isinstance(payload, list):
             return tuple(decode(item, depth + 1) for item in payload)
         if kind == "dict" and isinstance(payload, dict):

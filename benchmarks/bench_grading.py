@@ -19,52 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "utils")]
 
-from autograder.mistakes import CATALOGUE  # noqa: E402
-from notebook_helpers import GRADED, NOTEBOOKS, release_notebook, solved_submission  # noqa: E402
-
-
-def with_mistakes(nb, mistakes):
-    for mistake in mistakes:
-        for cell in nb.cells:
-            if cell.source.startswith(f"# GRADED FUNCTION: {mistake.function}\n"):
-                cell.source = f"# GRADED FUNCTION: {mistake.function}\n" + mistake.code
-    return nb
-
-
-def make_class(course, assignment, students, rng):
-    """Write ``submitted/<student>/<assignment>/``; return {student: kind}."""
-    mistakes = [m for m in CATALOGUE if m.function in GRADED[assignment]]
-    kinds = {}
-    for number in range(students):
-        student = f"student{number:03d}"
-        roll = rng.random()
-        if roll < 0.4:
-            kind, nb = "correct", solved_submission(assignment)
-        elif roll < 0.8:
-            chosen = rng.sample(mistakes, k=min(len(mistakes), rng.choice((1, 2))))
-            kind, nb = "mistakes", with_mistakes(solved_submission(assignment), chosen)
-        elif roll < 0.9:
-            kind, nb = "blank", release_notebook(assignment)
-        elif roll < 0.95:
-            kind, nb = "syntax-error", solved_submission(assignment)
-            first = next(c for c in nb.cells if c.source.startswith("# GRADED FUNCTION"))
-            first.source = first.source.replace("):", ")", 1)
-        else:
-            kind, nb = "malformed", None
-        folder = course / "submitted" / student / assignment
-        folder.mkdir(parents=True)
-        path = folder / NOTEBOOKS[assignment]
-        if nb is None:
-            path.write_text('{"cells": [')
-        else:
-            nbformat.write(nb, path)
-        kinds[student] = kind
-    return kinds
+from autograder.sample_class import NOTEBOOKS, make_class  # noqa: E402
 
 
 def run(command, course, env):

@@ -17,7 +17,7 @@ import pytest
 from autograder.assignments import load_assignment
 from autograder.grading import grade_notebook
 from autograder.sandbox import ISOLATION, Limits
-from notebook_helpers import solved_submission
+from notebook_helpers import release_notebook, solved_submission
 
 ASSIGNMENT = load_assignment("dnn_step_by_step")
 FAST = Limits(memory_mb=768, cpu_seconds=60, exec_seconds=8, call_seconds=8)
@@ -343,3 +343,12 @@ def test_no_network(tmp_path):
 def test_sandbox_isolation_is_required_in_ci():
     if os.environ.get("COURSE_REQUIRE_SANDBOX"):
         assert ISOLATION == "bubblewrap"
+
+
+def test_assignment_2_solved_gets_100_and_blank_gets_0(tmp_path):
+    application = load_assignment("dnn_application")
+    for nb, expected in ((solved_submission("dnn_application"), 100), (release_notebook("dnn_application"), 0)):
+        path = tmp_path / application.notebook
+        nbformat.write(nb, path)
+        result = grade_notebook(application, "student", path, FAST)
+        assert result.score == expected, [f.messages for f in result.functions]

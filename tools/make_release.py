@@ -27,9 +27,12 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-ASSIGNMENTS = ("dnn_step_by_step", "dnn_application")
+sys.path.insert(0, str(ROOT))
+
+from autograder.sample_class import NOTEBOOKS, SOLUTION_DELIMITER  # noqa: E402
+
+ASSIGNMENTS = tuple(NOTEBOOKS)
 HIDDEN_BLOCK = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
-SOLUTION_DELIMITER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
 
 
 def nbgrader_command():
