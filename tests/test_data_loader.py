@@ -12,6 +12,13 @@ pytestmark = pytest.mark.data
 REPO_DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 
 
+@pytest.fixture(autouse=True)
+def automatic_source(monkeypatch):
+    """These tests exercise the automatic choice, whatever the session's CATVNONCAT_SOURCE is."""
+    monkeypatch.delenv("CATVNONCAT_SOURCE", raising=False)
+    monkeypatch.delenv("CATVNONCAT_DATA_DIR", raising=False)
+
+
 def tiny_split(m, seed):
     rng = np.random.default_rng(seed)
     x = rng.integers(0, 256, size=(m, 64, 64, 3), dtype=np.uint8)
