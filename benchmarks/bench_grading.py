@@ -25,10 +25,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "utils")]
 from autograder.sample_class import NOTEBOOKS, make_class  # noqa: E402
 
 
-def run(command, course, env):
+def run(command, course, env, may_fail=False):
+    """Wall time of a command. Stock ``nbgrader autograde`` exits 1 when some submission could
+    not be processed (it still grades the others), so the benchmark allows that for it."""
     started = time.perf_counter()
     result = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True)
-    if result.returncode:
+    if result.returncode and not may_fail:
         raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
     return time.perf_counter() - started
 
@@ -76,7 +78,7 @@ def main(argv=None):
                 courses[grader] = (course, db)
             course, db = courses["stock"]
             stock = run([nbgrader, "autograde", assignment, "--force", f"--db={db}",
-                         f"--CourseDirectory.root={course}"], course, env)
+                         f"--CourseDirectory.root={course}"], course, env, may_fail=True)
             course, db = courses["ours"]
             ours = run([sys.executable, "-m", "autograder", "grade", assignment, f"--jobs={args.jobs}", "--quiet",
                         f"--course={course}", f"--db={db}"], ROOT, env)
