@@ -95,9 +95,9 @@ def sample_class():
 
 def demo(args):
     steps = [check_data, check_generated("tools/make_public_expected.py"), check_public_tests, check_mistakes]
-    for optional in ("tools/make_open_dataset.py", "tools/make_figures.py", "tools/make_release.py"):
-        if (ROOT / optional).is_file():
-            steps.append(check_generated(optional))
+    for script in ("tools/make_open_dataset.py", "tools/make_figures.py", "tools/make_sample_image.py",
+                   "tools/make_release.py"):
+        steps.append(check_generated(script))
     steps.append(sample_class)
     failures = 0
     for step in steps:
