@@ -105,6 +105,20 @@ def _write_back(target, source):
             _write_back(item, value)
 
 
+def _outermost(folders):
+    """Drop folders that lie inside another one of ``folders``.
+
+    A course cloned into /tmp or /home would otherwise be hidden twice, and bubblewrap
+    refuses to remount a folder that an outer tmpfs has already replaced.
+    """
+    folders = sorted(set(folders), key=lambda p: (len(p.parts), str(p)))
+    kept = []
+    for folder in folders:
+        if not any(outer in folder.parents for outer in kept):
+            kept.append(folder)
+    return kept
+
+
 class Sandbox:
     """One child process for one submission.
 
@@ -150,7 +164,7 @@ class Sandbox:
                   Path("/mnt"), Path("/media"), Path("/opt")]
         shown = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent}
         args = [BWRAP, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-        hidden = [folder for folder in hidden if folder.is_dir()]
+        hidden = _outermost(folder.resolve() for folder in hidden if folder.is_dir())
         for folder in hidden:
             args += ["--tmpfs", str(folder)]
         for folder in sorted(shown, key=lambda p: len(p.parts)):

@@ -16,12 +16,15 @@ import pytest
 
 from autograder.assignments import load_assignment
 from autograder.grading import grade_notebook
+from autograder import sandbox
 from autograder.sandbox import ISOLATION, Limits
 from notebook_helpers import release_notebook, solved_submission
 
 ASSIGNMENT = load_assignment("dnn_step_by_step")
 FAST = Limits(memory_mb=768, cpu_seconds=60, exec_seconds=8, call_seconds=8)
 ROOT = Path(__file__).resolve().parent.parent
+# When the clone itself lives in /tmp, the sandbox's /tmp shows the bound path to its venv.
+COURSE_IN_TMP = ROOT.relative_to("/tmp").parts[0] if Path("/tmp") in ROOT.parents else ""
 NEEDS_SANDBOX = pytest.mark.skipif(
     ISOLATION != "bubblewrap" and not os.environ.get("COURSE_REQUIRE_SANDBOX"),
     reason="bubblewrap (bwrap) is not installed: file-system isolation is not available on this machine")
@@ -312,10 +315,25 @@ def test_course_files_cannot_be_read(tmp_path, path):
 def test_other_submissions_and_home_cannot_be_listed(tmp_path):
     code = ("import os\n\ndef linear_forward(A, W, b):\n"
             f"    assert set(os.listdir({str(ROOT)!r})) <= {{'.venv'}}, os.listdir({str(ROOT)!r})\n"
-            "    assert len(os.listdir('/tmp')) == 1  # its own folder only\n"
+            f"    assert len(set(os.listdir('/tmp')) - {{{COURSE_IN_TMP!r}}}) == 1, os.listdir('/tmp')\n"
             "    return np.dot(W, A) + b, (A, W, b)\n")
     result = grade(with_function("linear_forward", code), tmp_path)
     assert scores(result)["linear_forward"] == full("linear_forward"), messages(result, "linear_forward")
+
+
+@NEEDS_SANDBOX
+def test_sandbox_works_for_a_course_cloned_inside_a_hidden_folder(tmp_path, monkeypatch):
+    # A clone in /tmp or /home is hidden twice (as the course and as /tmp); bwrap must still start.
+    course = tmp_path / "course"
+    course.mkdir()
+    monkeypatch.setattr(sandbox, "COURSE_ROOT", course)
+    with sandbox.Sandbox([], FAST) as box:
+        assert box.exec_cell("import os\nlisted = os.listdir('/tmp')", "probe") == (None, "")
+
+
+def test_only_the_outermost_hidden_folders_are_mounted():
+    paths = [Path("/tmp/clone/course"), Path("/home"), Path("/tmp"), Path("/home/ada/course"), Path("/tmp")]
+    assert sandbox._outermost(paths) == [Path("/home"), Path("/tmp")]
 
 
 @NEEDS_SANDBOX
