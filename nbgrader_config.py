@@ -26,5 +26,29 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 c.OverwriteCells.add_missing_cells = True
 
 # One notebook must not hang the batch.
-c.Execute.timeout = 120
+c.Execute.timeout = 120  # (used only if Execute is put back above)
 c.Execute.interrupt_on_timeout = True
+
+# One grading core: nbgrader's Execute (student code and hidden tests in one Jupyter kernel of
+# the grader) is replaced by the course's sandboxed grader, which writes each grade cell's
+# outcome as nbgrader's outputs. `nbgrader autograde`, the formgrader's Autograde button and
+# `python -m autograder grade` therefore give the same grade to every grade cell.
+c.Autograde.autograde_preprocessors = [
+    "autograder.nbgrader_plugin.SandboxedGrading",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# Limits of the process that runs one submission's code, for both graders (defaults shown;
+# `python -m autograder grade --memory-mb 2048 ...` overrides them for one run).
+c.GradingSandbox.memory_mb = 1024      # address space
+c.GradingSandbox.cpu_seconds = 120     # CPU time, all requests of one submission together
+c.GradingSandbox.file_mb = 16          # largest file written
+c.GradingSandbox.exec_seconds = 30.0   # wall time of one cell of definitions
+c.GradingSandbox.call_seconds = 30.0   # wall time of one call of a graded function
+c.GradingSandbox.answer_mb = 64        # largest answer read back
+c.GradingSandbox.output_chars = 20000  # printed characters kept per request

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT / "source"
+REPOSITORY = Path(__file__).resolve().parent.parent  # the course repository this package is installed from
+SOURCE = REPOSITORY / "source"
 
 
 @dataclass(frozen=True)

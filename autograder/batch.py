@@ -13,26 +13,34 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from autograder.grading import grade_notebook
+from autograder.assignments import REPOSITORY, load_assignment
+from autograder.grading import Settings, grade_notebook
+from coursekit.notebook_code import MAX_NOTEBOOK_MB
 
 
-def grade_bytes(assignment_id, student, notebook_name, data):
-    """Grade a notebook given as bytes (a task that can run on any worker)."""
-    from autograder.assignments import load_assignment
+def grade_bytes(assignment_id, student, notebook_name, data, settings=Settings()):
+    """Grade a notebook given as bytes (a task that can run on any worker).
 
+    The worker reads the assignment from its own copy of the course repository, and hides
+    that copy from the sandbox too.
+    """
     assignment = load_assignment(assignment_id)
+    settings = Settings(settings.limits, settings.isolation, (REPOSITORY,))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / notebook_name
         if data is not None:
             path.write_bytes(data)
-        return grade_notebook(assignment, student, path)
+        return grade_notebook(assignment, student, path, settings)
 
 
 def _read(path):
-    return path.read_bytes() if path.is_file() else None
+    """The notebook's bytes for a remote worker; a file too large or a link is sent as nothing."""
+    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_NOTEBOOK_MB << 20:
+        return None
+    return path.read_bytes()
 
 
-def grade_all(assignment, found, jobs=2, scheduler=None, progress=None):
+def grade_all(assignment, found, settings=Settings(), jobs=2, scheduler=None, progress=None):
     """Grade ``found`` = [(student, notebook path)]; yields each Result as it completes.
 
     ``progress`` is called once per finished submission (e.g. a tqdm ``update``).
@@ -41,7 +49,7 @@ def grade_all(assignment, found, jobs=2, scheduler=None, progress=None):
         from distributed import Client, as_completed as dask_completed
 
         with Client(scheduler) as client:
-            futures = [client.submit(grade_bytes, assignment.id, student, assignment.notebook, _read(path),
+            futures = [client.submit(grade_bytes, assignment.id, student, assignment.notebook, _read(path), settings,
                                      key=f"grade-{assignment.id}-{student}", pure=False)
                        for student, path in found]
             for future in dask_completed(futures):
@@ -51,7 +59,7 @@ def grade_all(assignment, found, jobs=2, scheduler=None, progress=None):
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(grade_notebook, assignment, student, path) for student, path in found]
+        futures = [pool.submit(grade_notebook, assignment, student, path, settings) for student, path in found]
         for future in as_completed(futures):
             yield future.result()
             if progress:

@@ -16,16 +16,26 @@ with every point it did earn and a message saying what went wrong.
 
 import contextlib
 import io
-import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from autograder import hidden_tests  # noqa: F401 (puts utils/ on sys.path)
-from autograder.sandbox import Limits, RemoteFunction, Sandbox, SandboxError
+from autograder import hidden_tests
+from autograder.sandbox import LIMITS_ONLY, Limits, RemoteFunction, Sandbox, SandboxError
+from coursekit import public_tests
+from coursekit.notebook_code import MAGIC, SubmissionError, extract_code, read_notebook
 
-import public_tests  # noqa: E402  (from utils/, via hidden_tests)
-from notebook_code import MAGIC, SubmissionError, extract_code, read_notebook  # noqa: E402
+
+@dataclass(frozen=True)
+class Settings:
+    """How submissions are run, decided once when a grading run starts.
+
+    ``isolation`` is what :func:`autograder.sandbox.detect_isolation` found then; ``hidden``
+    lists the folders the sandbox must hide besides the usual ones (the course directory).
+    """
+
+    limits: Limits = Limits()
+    isolation: str = LIMITS_ONLY
+    hidden: tuple = ()
 
 
 @dataclass
@@ -54,6 +64,7 @@ class Result:
     notes: list = field(default_factory=list)
     error: str = ""
     seconds: float = 0.0
+    isolation: str = ""
 
     @property
     def score(self):
@@ -79,8 +90,8 @@ def _strip_magics(code):
 class _Session:
     """The sandbox of one submission, restarted with the same code if the student's code kills it."""
 
-    def __init__(self, assignment, definitions, limits, notes):
-        self.assignment, self.definitions, self.limits, self.notes = assignment, list(definitions), limits, notes
+    def __init__(self, assignment, definitions, settings, notes):
+        self.assignment, self.definitions, self.settings, self.notes = assignment, list(definitions), settings, notes
         self.sandbox = None
 
     def ensure(self):
@@ -88,7 +99,8 @@ class _Session:
             return self.sandbox
         if self.sandbox is not None:
             self.sandbox.close()
-        self.sandbox = Sandbox(self.assignment.helper_files, self.limits).start()
+        self.sandbox = Sandbox(self.assignment.helper_files, self.settings.limits, self.settings.isolation,
+                               self.settings.hidden).start()
         for grade_id, code in self.assignment.setup_cells:
             error, _ = self.sandbox.exec_cell(_strip_magics(code), grade_id)
             if error:
@@ -128,10 +140,10 @@ def _run_test(test, session, name):
         return 0.0, f"{name}: the test could not run ({type(error).__name__}: {error})"
 
 
-def grade_notebook(assignment, student, notebook_path, limits=Limits()):
+def grade_notebook(assignment, student, notebook_path, settings=Settings()):
     """Grade one submitted notebook; never raises for anything the submission contains."""
     started = time.perf_counter()
-    result = Result(student, assignment.id)
+    result = Result(student, assignment.id, isolation=settings.isolation)
     try:
         nb = read_notebook(notebook_path)
     except SubmissionError as error:
@@ -142,7 +154,7 @@ def grade_notebook(assignment, student, notebook_path, limits=Limits()):
         return result
     code = extract_code(nb, assignment.names)
     result.notes.extend(code.notes)
-    session = _Session(assignment, code.definitions, limits, result.notes)
+    session = _Session(assignment, code.definitions, settings, result.notes)
     try:
         for function in assignment.functions:
             public = getattr(public_tests, f"{function.name}_test")
@@ -164,24 +176,3 @@ def grade_notebook(assignment, student, notebook_path, limits=Limits()):
         session.close()
     result.seconds = time.perf_counter() - started
     return result
-
-
-def submissions(course_root, assignment):
-    """``(student, notebook path)`` for every folder ``submitted/<student>/<assignment>/``."""
-    root = Path(course_root) / "submitted"
-    if not root.is_dir():
-        return []
-    found = []
-    for student_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-        folder = student_dir / assignment.id
-        if folder.is_dir():
-            found.append((student_dir.name, folder / assignment.notebook))
-    return found
-
-
-if __name__ == "__main__":  # pragma: no cover - a quick manual check
-    from autograder.assignments import load_assignment
-
-    spec = load_assignment(sys.argv[1])
-    outcome = grade_notebook(spec, "manual", sys.argv[2])
-    print(outcome.score, "/", outcome.max_score, outcome.notes, [f.messages for f in outcome.functions])

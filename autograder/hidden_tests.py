@@ -10,16 +10,10 @@ The notebooks reach this module from a ``### BEGIN HIDDEN TESTS`` block, which
 nbgrader strips from the student version.
 """
 
-import sys
-from pathlib import Path
-
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "utils"))
-
-import public_tests  # noqa: E402
-from autograder.reference_models import reference_functions  # noqa: E402
+from autograder.reference_models import reference_functions
+from coursekit import public_tests
 
 REF = reference_functions()
 SEEDS = (11, 29, 47)

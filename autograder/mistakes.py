@@ -14,15 +14,10 @@ working versions of the other functions).
 import copy
 import linecache
 from dataclasses import dataclass
-from pathlib import Path
-import sys
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "utils"))
-
-import dnn_app_utils  # noqa: E402
-import dnn_utils  # noqa: E402
+from coursekit import dnn_app_utils, dnn_utils
 
 
 @dataclass(frozen=True)

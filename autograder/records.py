@@ -75,9 +75,13 @@ def write_csv(path, assignment, results):
                              *(f"{by_name.get(n, 0):g}" for n in assignment.names), result.error])
 
 
-def write_feedback(course_root, assignment, result):
-    """``feedback/<student>/<assignment>/<notebook>.grading.html``: score per function and every message."""
-    folder = Path(course_root) / "feedback" / result.student / assignment.id
+def write_feedback(feedback_folder, assignment, result):
+    """``<feedback_folder>/<notebook>.grading.html``: score per function and every message.
+
+    ``feedback_folder`` is the student's feedback folder of the assignment, as nbgrader's
+    ``CourseDirectory.format_path(feedback_directory, student, assignment)`` names it.
+    """
+    folder = Path(feedback_folder)
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
     for function in result.functions:
@@ -91,7 +95,8 @@ def write_feedback(course_root, assignment, result):
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}td{{padding:.3em .8em;vertical-align:top}}
 pre{{white-space:pre-wrap;background:#f6f6f6;padding:.5em}}</style></head><body>
 <h1>{assignment.id}: {result.score:g} / {result.max_score:g}</h1>
-<p>Each graded function has public tests (the ones in your notebook) and hidden tests on inputs you did not see.</p>
+<p>Graded with isolation: {html.escape(result.isolation or "unknown")}.
+Each graded function has public tests (the ones in your notebook) and hidden tests on inputs you did not see.</p>
 <table>{''.join(rows)}</table>
 {f'<h2>Notes about your notebook</h2><ul>{notes}</ul>' if notes else ''}
 </body></html>

@@ -10,14 +10,9 @@ is printed every 100 iterations and once more after the last iteration; with
 array) at iterations 0, 100, 200, ..., so 2500 iterations give 25 entries.
 """
 
-import sys
-from pathlib import Path
-
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "utils"))
-
-from dnn_app_utils import (  # noqa: E402
+from coursekit.dnn_app_utils import (
     L_model_backward,
     L_model_forward,
     compute_cost,
@@ -148,7 +143,7 @@ def flatten_images(x_orig):
 
 def reference_functions():
     """Graded function name -> reference solution, for both assignments."""
-    import dnn_app_utils as ref
+    from coursekit import dnn_app_utils as ref
 
     functions = {name: getattr(ref, name) for name in (
         "initialize_parameters", "linear_forward", "linear_activation_forward", "L_model_forward", "compute_cost",

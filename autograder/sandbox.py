@@ -6,7 +6,8 @@ installed, it also runs as user ``nobody`` with no network, a private /tmp, and 
 directory, home folders and every other submission hidden: it sees only the Python
 installation and its own working folder, which holds copies of the assignment's helper
 files. Without bubblewrap the limits still apply but the files of the machine stay
-readable; :data:`ISOLATION` says which mode is in use.
+readable. :func:`detect_isolation` says which mode is available; a grading run calls it once
+when it starts and records the mode in every result.
 
 :class:`RemoteFunction` makes a function of the child look local: the public and hidden
 tests call it like any function, and the judgement stays in the grader's process.
@@ -29,19 +30,17 @@ import numpy as np
 from autograder import wire
 
 HERE = Path(__file__).resolve().parent
-COURSE_ROOT = HERE.parent
-BWRAP = shutil.which("bwrap")
+BUBBLEWRAP, LIMITS_ONLY = "bubblewrap", "limits-only"
 
 
-def _bwrap_works():
-    if not BWRAP:
-        return False
-    probe = subprocess.run([BWRAP, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"],
+def detect_isolation():
+    """``"bubblewrap"`` when bubblewrap is installed and works here, else ``"limits-only"``."""
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return LIMITS_ONLY
+    probe = subprocess.run([bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"],
                            capture_output=True)
-    return probe.returncode == 0
-
-
-ISOLATION = "bubblewrap" if _bwrap_works() else "limits-only"
+    return BUBBLEWRAP if probe.returncode == 0 else LIMITS_ONLY
 
 
 @dataclass(frozen=True)
@@ -52,6 +51,7 @@ class Limits:
     exec_seconds: float = 30.0  # wall time of one cell
     call_seconds: float = 30.0  # wall time of one function call
     answer_mb: int = 64         # largest answer read back
+    output_chars: int = 20_000  # printed characters kept per request
 
 
 class SandboxError(RuntimeError):
@@ -127,11 +127,17 @@ class Sandbox:
     helper_files : list of Path
         Files (or folders) copied into the child's working folder: the assignment's helpers.
     limits : Limits
+    isolation : str
+        :data:`BUBBLEWRAP` or :data:`LIMITS_ONLY`, as decided when grading started.
+    hidden : list of Path
+        Folders the child must not see besides the usual ones: the course directory.
     """
 
-    def __init__(self, helper_files, limits=Limits()):
+    def __init__(self, helper_files, limits=Limits(), isolation=None, hidden=()):
         self.limits = limits
         self.helper_files = [Path(p) for p in helper_files]
+        self.isolation = isolation or detect_isolation()
+        self.hidden = [Path(p) for p in hidden]
         self.process = None
         self.base = None
 
@@ -148,22 +154,23 @@ class Sandbox:
             elif path.exists():
                 shutil.copy(path, work / path.name)
         os.chmod(work, 0o777)
-        limits = [str(self.limits.memory_mb), str(self.limits.cpu_seconds), str(self.limits.file_mb)]
+        limits = [str(self.limits.memory_mb), str(self.limits.cpu_seconds), str(self.limits.file_mb),
+                  str(self.limits.output_chars)]
         command = [sys.executable, "-I", str(runner / "sandbox_child.py"), *limits]
         env = {"PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", "HOME": str(work), "TMPDIR": str(work),
                "PYTHONDONTWRITEBYTECODE": "1"}
-        if ISOLATION == "bubblewrap":
+        if self.isolation == BUBBLEWRAP:
             command = self._bwrap(runner, work) + command
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, cwd=work, env=env, start_new_session=True)
         return self
 
     def _bwrap(self, runner, work):
-        hidden = [COURSE_ROOT, Path("/home"), Path("/root"), Path("/tmp"), Path("/var/tmp"), Path("/srv"),
+        hidden = [*self.hidden, Path("/home"), Path("/root"), Path("/tmp"), Path("/var/tmp"), Path("/srv"),
                   Path("/mnt"), Path("/media"), Path("/opt")]
         shown = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent}
-        args = [BWRAP, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        args = [shutil.which("bwrap"), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
         hidden = _outermost(folder.resolve() for folder in hidden if folder.is_dir())
         for folder in hidden:
             args += ["--tmpfs", str(folder)]
@@ -249,7 +256,7 @@ class Sandbox:
 
     def _death_reason(self):
         code = self.process.wait() if self.process else None
-        if code is not None and code > 128 and ISOLATION == "bubblewrap":
+        if code is not None and code > 128 and self.isolation == BUBBLEWRAP:
             code = 128 - code  # bwrap reports a child killed by signal N as exit code 128 + N
         if code is not None and code < 0:
             name = signal.Signals(-code).name

@@ -23,13 +23,11 @@ sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), os.getcwd()]
 
 import wire  # noqa: E402  (copied next to this file by the grader)
 
-MAX_PRINTED = 20_000
-
-
 class CappedWriter(io.TextIOBase):
-    """A text stream that keeps the first MAX_PRINTED characters and counts the rest."""
+    """A text stream that keeps the first ``limit`` characters and counts the rest."""
 
-    def __init__(self):
+    def __init__(self, limit):
+        self.limit = limit
         self.parts, self.size, self.dropped = [], 0, 0
 
     def writable(self):
@@ -37,7 +35,7 @@ class CappedWriter(io.TextIOBase):
 
     def write(self, text):
         text = str(text)
-        room = MAX_PRINTED - self.size
+        room = self.limit - self.size
         if room > 0:
             self.parts.append(text[:room])
             self.size += min(room, len(text))
@@ -66,7 +64,7 @@ def describe_error(error, filename_prefix="<cell "):
 
 
 def main():
-    memory_mb, cpu_seconds, file_mb = (int(x) for x in sys.argv[1:4])
+    memory_mb, cpu_seconds, file_mb, output_chars = (int(x) for x in sys.argv[1:5])
     channel = os.fdopen(os.dup(1), "w", buffering=1)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -78,7 +76,7 @@ def main():
 
     for line in requests:
         request = wire.loads(line)
-        captured = CappedWriter()
+        captured = CappedWriter(output_chars)
         sys.stdout = sys.stderr = captured
         answer = {"id": request.get("id"), "ok": True}
         try:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv (Python 3.11) and install the pinned requirements; does nothing when up to date.
+# Create .venv (Python 3.11), install the pinned requirements and the course package in editable mode;
+# does nothing when up to date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python_bin=${PYTHON:-}
@@ -17,9 +18,11 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $python_bin"
   "$python_bin" -m venv .venv
 fi
-wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
-if [ "$(cat .venv/.requirements.sha256 2>/dev/null)" != "$wanted" ]; then
-  echo "setup: installing requirements.txt into .venv (about a minute)"
+wanted=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ "$(cat .venv/.requirements.sha256 2>/dev/null)" != "$wanted" ] ||
+   ! .venv/bin/python -c "import autograder, coursekit, coursetools" >/dev/null 2>&1; then
+  echo "setup: installing requirements.txt and the course package (editable) into .venv (about a minute)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
   echo "$wanted" > .venv/.requirements.sha256
 fi

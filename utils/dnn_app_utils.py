@@ -10,11 +10,15 @@ Shapes use the course notation: ``n_l`` units in layer ``l`` and ``m`` examples,
 one example per column.
 """
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
-from dnn_utils import sigmoid, relu, sigmoid_backward, relu_backward  # noqa: F401 (re-exported)
-from catvnoncat_data import load_data  # noqa: F401 (re-exported)
+if __package__:  # the installed course package (grader, tools, tests)
+    from .catvnoncat_data import load_data  # noqa: F401 (re-exported to the notebook)
+    from .dnn_utils import relu, relu_backward, sigmoid, sigmoid_backward
+else:  # by flat name, from a student's assignment folder
+    from catvnoncat_data import load_data  # noqa: F401 (re-exported to the notebook)
+    from dnn_utils import relu, relu_backward, sigmoid, sigmoid_backward
 
 
 def initialize_parameters(n_x, n_h, n_y):

@@ -20,8 +20,12 @@ import traceback
 
 import numpy as np
 
-import public_expected as expected
-import testCases as tc
+if __package__:  # the installed course package (grader, tools, tests)
+    from . import public_expected as expected
+    from . import testCases as tc
+else:  # by flat name, from a student's assignment folder
+    import public_expected as expected
+    import testCases as tc
 
 _UTILS_DIR = os.path.dirname(os.path.abspath(__file__))
 _NUMPY_DIR = os.path.dirname(np.__file__)

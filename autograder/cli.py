@@ -1,0 +1,95 @@
+"""Command line of the course tools: ``python -m autograder <command>`` (argument parsing only).
+
+Commands
+--------
+grade <assignment> [--course DIR] [--jobs N] [--scheduler tcp://host:8786] [limits]
+    :func:`autograder.classgrade.grade_class`: grade every submission of the assignment in a
+    sandbox; write the gradebook, ``reports/<assignment>/`` and a feedback page per student.
+demo
+    :func:`autograder.demo.run_demo`: check the course, then grade a sample class.
+bundle <assignment> [--out DIR]
+    :func:`autograder.bundle.build_bundle`: the zip a student receives for one assignment.
+"""
+
+import argparse
+import sys
+
+from traitlets.config import Config
+
+LIMIT_OPTIONS = (  # --option, GradingSandbox trait, type
+    ("--memory-mb", "memory_mb", int), ("--cpu-seconds", "cpu_seconds", int), ("--file-mb", "file_mb", int),
+    ("--exec-seconds", "exec_seconds", float), ("--call-seconds", "call_seconds", float),
+    ("--answer-mb", "answer_mb", int), ("--output-chars", "output_chars", int),
+)
+
+
+def _grade(args):
+    from tqdm import tqdm
+
+    from autograder.classgrade import GradingError, grade_class
+
+    overrides = Config()
+    for option, trait, _ in LIMIT_OPTIONS:
+        value = getattr(args, trait)
+        if value is not None:
+            setattr(overrides.GradingSandbox, trait, value)
+    if args.db:
+        overrides.CourseDirectory.db_url = args.db
+    with tqdm(unit="notebook", disable=args.quiet) as bar:
+        def announce(text):
+            print(text, flush=True)
+        try:
+            outcome = grade_class(args.assignment, args.course, jobs=args.jobs, scheduler=args.scheduler,
+                                  students=args.student, overrides=overrides, progress=bar.update,
+                                  announce=announce)
+        except GradingError as error:
+            print(f"grade: {error}", file=sys.stderr)
+            return 1
+    print(outcome.summary() + f" Wrote the gradebook, {outcome.reports}/ and the feedback pages.")
+    return 0
+
+
+def _demo(args):
+    from autograder.demo import run_demo
+
+    return 1 if run_demo() else 0
+
+
+def _bundle(args):
+    from autograder.bundle import BundleError, build_bundle
+
+    try:
+        path = build_bundle(args.assignment, args.out)
+    except BundleError as error:
+        print(f"bundle: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    return 0
+
+
+def parser():
+    top = argparse.ArgumentParser(prog="python -m autograder", description="Course and grading tools.")
+    commands = top.add_subparsers(dest="command", required=True)
+    commands.add_parser("demo", help="check the course and grade a sample class").set_defaults(run=_demo)
+    grading = commands.add_parser("grade", help="grade every submission of an assignment")
+    grading.add_argument("assignment")
+    grading.add_argument("--course", help="course directory holding nbgrader_config.py (default: the current one)")
+    grading.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
+    grading.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    grading.add_argument("--db", help="gradebook URL (default: CourseDirectory.db_url of the configuration)")
+    grading.add_argument("--scheduler", help="address of a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
+    grading.add_argument("--quiet", action="store_true", help="no progress bar")
+    for option, trait, kind in LIMIT_OPTIONS:
+        grading.add_argument(option, dest=trait, type=kind,
+                             help=f"sandbox limit (default: GradingSandbox.{trait} of the configuration)")
+    grading.set_defaults(run=_grade)
+    bundling = commands.add_parser("bundle", help="build the zip a student receives for one assignment")
+    bundling.add_argument("assignment")
+    bundling.add_argument("--out", default="artifacts/bundles", help="folder for the zip (default artifacts/bundles)")
+    bundling.set_defaults(run=_bundle)
+    return top
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    return args.run(args)

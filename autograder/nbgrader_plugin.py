@@ -1,0 +1,91 @@
+"""Stock ``nbgrader autograde`` grading through the course's sandboxed core.
+
+``nbgrader_config.py`` puts :class:`SandboxedGrading` in ``Autograde.autograde_preprocessors``
+in place of nbgrader's ``Execute``. So ``nbgrader autograde``, the formgrader's Autograde
+button and ``nbgrader generate_feedback`` never run student code in a Jupyter kernel of the
+grader: the preprocessor grades the student's *submitted* notebook (the same bytes, with the
+same function, as ``python -m autograder grade``) and writes each grade cell's outcome as the
+outputs nbgrader scores:
+
+* full marks: a short stdout line;
+* partial credit: the teaching messages on stdout, then the score as the cell's numeric
+  ``execute_result`` (nbgrader's partial-credit convention);
+* no credit: an ``error`` output whose message is the teaching message.
+
+The hidden-test cells of the autograded notebook keep only what ``source/`` put there (a line
+that fails loudly if this preprocessor is ever removed), so feedback shows messages, never
+hidden inputs or code. Other cells keep no outputs: the student's code is not run to make them.
+"""
+
+from pathlib import Path
+
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.utils import is_grade
+
+from autograder import config as course_config
+from autograder.assignments import load_assignment
+from autograder.classgrade import grading_settings
+from autograder.grading import grade_notebook
+
+
+def _points(value):
+    return f"{value:g}"
+
+
+def grade_cell_outputs(function, kind, result, notes=()):
+    """The outputs of grade cell ``<function.name>_<kind>`` for a graded function's result."""
+    score = result.public_score if kind == "public" else result.hidden_score
+    maximum = result.public_max if kind == "public" else result.hidden_max
+    messages = list(result.messages) + list(notes)
+    what = "public tests" if kind == "public" else "hidden tests"
+    if score >= maximum:
+        lines = [f"{function}: all {what} passed ({_points(score)} / {_points(maximum)} points)."]
+        return [new_output("stream", name="stdout", text="\n".join(lines + list(notes)) + "\n")]
+    text = "\n".join(messages) or f"{function}: the {what} did not pass."
+    if score > 0:
+        return [new_output("stream", name="stdout",
+                           text=f"{function}: {what} partly passed ({_points(score)} / {_points(maximum)} points).\n"
+                                f"{text}\n"),
+                new_output("execute_result", data={"text/plain": repr(float(score))}, execution_count=1)]
+    return [new_output("error", ename="TestFailure", evalue=f"{function}: 0 / {_points(maximum)} points for the {what}",
+                       traceback=text.splitlines())]
+
+
+class SandboxedGrading(NbGraderPreprocessor):
+    """Grade the submission with :func:`autograder.grading.grade_notebook` and write grade-cell outputs."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        student, assignment_id, notebook_id = info["student"], info["assignment"], info["notebook"]
+        coursedir = course_config.course_directory(self.config)
+        source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment_id))
+        assignment = load_assignment(assignment_id, source.parent)
+        if notebook_id != assignment.notebook_id:
+            raise ValueError(f"{assignment_id} has one graded notebook, {assignment.notebook}, not {notebook_id}")
+        submitted = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment_id))
+        settings = grading_settings(coursedir, self.config)
+        self.log.info("Grading %s of %s in the course's sandbox (isolation %s)", assignment_id, student,
+                      settings.isolation)
+        result = grade_notebook(assignment, student, submitted / assignment.notebook, settings)
+        by_name = {f.name: f for f in result.functions}
+        notes = [f"Note about your notebook: {n}" for n in result.notes + ([result.error] if result.error else [])]
+        notes.append(f"(graded in the course's sandbox, isolation: {result.isolation})")
+        first = True
+        for cell in nb.cells:
+            if cell.cell_type != "code" or not is_grade(cell):
+                if cell.cell_type == "code":
+                    cell.outputs = []
+                continue
+            grade_id = cell.metadata.nbgrader.get("grade_id", "")
+            name, _, kind = grade_id.rpartition("_")
+            if name not in by_name or kind not in ("public", "hidden"):
+                cell.outputs = [new_output("error", ename="GradingError",
+                                           evalue=f"{grade_id} is not a grade cell of {assignment_id}",
+                                           traceback=[f"{grade_id}: no graded function of this name; 0 points."])]
+                continue
+            cell.outputs = grade_cell_outputs(name, kind, by_name[name], notes if first else ())
+            cell.execution_count = 1
+            first = False
+        resources.setdefault("nbgrader", {})["sandbox_isolation"] = result.isolation
+        return nb, resources
