@@ -52,3 +52,15 @@ c.GradingSandbox.exec_seconds = 30.0   # wall time of one cell of definitions
 c.GradingSandbox.call_seconds = 30.0   # wall time of one call of a graded function
 c.GradingSandbox.answer_mb = 64        # largest answer read back
 c.GradingSandbox.output_chars = 20000  # printed characters kept per request
+
+# Sanitizing starts from the released notebook holding the student's graded cells, so notebooks
+# saved without nbgrader metadata (VS Code, Colab) or with duplicated cells are autograded too
+# (nbgrader's OverwriteCells alone stops on them); scores come from the submitted file itself.
+c.Autograde.sanitize_preprocessors = [
+    "autograder.nbgrader_plugin.RebuildFromRelease",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]

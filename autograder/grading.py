@@ -45,7 +45,12 @@ class FunctionResult:
     public_max: float
     hidden_score: float
     hidden_max: float
-    messages: list = field(default_factory=list)
+    public_messages: list = field(default_factory=list)
+    hidden_messages: list = field(default_factory=list)
+
+    @property
+    def messages(self):
+        return self.public_messages + self.hidden_messages
 
     @property
     def score(self):
@@ -161,17 +166,19 @@ def grade_notebook(assignment, student, notebook_path, settings=Settings()):
             hidden = getattr(hidden_tests, f"{function.name}_hidden")
             public_fraction, public_message = _run_test(public, session, function.name)
             hidden_fraction, hidden_message = _run_test(hidden, session, function.name)
-            messages = [m for m in (public_message, hidden_message) if m]
+            public_messages = [public_message] if public_message else []
+            hidden_messages = [hidden_message] if hidden_message else []
             if public_fraction == 1.0 and hidden_fraction == 0.0:
                 # Right on the published fixture only (hard-coded outputs?): not a correct function.
                 public_fraction = 0.0
-                messages.append(f"{function.name}: the public tests pass but every hidden test fails, so the "
-                                "public points are not awarded either: is the function right only on the "
-                                "example inputs?")
+                public_messages.append(f"{function.name}: the public tests pass but every hidden test fails, so "
+                                       "the public points are not awarded either: is the function right only on "
+                                       "the example inputs?")
             result.functions.append(FunctionResult(
                 function.name,
                 function.public_points if public_fraction == 1.0 else 0.0, function.public_points,
-                round(function.hidden_points * hidden_fraction, 2), function.hidden_points, messages))
+                round(function.hidden_points * hidden_fraction, 2), function.hidden_points,
+                public_messages, hidden_messages))
     finally:
         session.close()
     result.seconds = time.perf_counter() - started

@@ -2,16 +2,21 @@
 
 Each ``<function>_hidden(target)`` checks the student's function on other shapes,
 other depths (1 to 5 layers), other seeds and other learning rates against the
-reference solution, with the same messages as the public tests (it reuses their
-checker), plus properties: inputs left untouched and, for the backward pass,
-agreement with central differences.
+reference solution (the answer key, :mod:`autograder.reference_models`), with the
+same messages and cause ids as the public tests (it uses their
+:class:`coursekit.public_tests.Checker`), plus properties: inputs left untouched
+and, for the backward pass, agreement with central differences
+(:mod:`autograder.gradient_check`).
 
 The notebooks reach this module from a ``### BEGIN HIDDEN TESTS`` block, which
 nbgrader strips from the student version.
 """
 
+import copy
+
 import numpy as np
 
+from autograder import gradient_check
 from autograder.reference_models import reference_functions
 from coursekit import public_tests
 
@@ -48,17 +53,17 @@ def _run(target, name, cases, arg_names, extra_check=None):
 
     ``extra_check(checker)``, if given, adds property cases before the verdict.
     """
-    checker = public_tests._Checker(target, name)
+    checker = public_tests.Checker(target, name)
     for label, args, kwargs in cases:
-        wanted = REF[name](*public_tests.copy.deepcopy(args), **kwargs)
+        wanted = REF[name](*copy.deepcopy(args), **kwargs)
         ok, result, _ = checker.call(label, args, arg_names, kwargs, quiet=True)
         names = OUTPUT_NAMES[name]
         if not ok:
             continue
         if isinstance(names, str):
             checker.check(label, result, wanted, names)
-        elif public_tests._check_tuple_length(checker, label, result, len(names), names):
-            for item, wanted_item, item_name in zip(result, wanted, names):
+        elif checker.check_tuple(label, result, names):
+            for item, wanted_item, item_name in zip(result, wanted, names, strict=True):
                 checker.check(label, item, wanted_item, item_name)
     if extra_check:
         extra_check(checker)
@@ -78,7 +83,7 @@ def initialize_parameters_deep_hidden(target):
 
 def linear_forward_hidden(target):
     cases = []
-    for seed, (n_prev, n, m) in zip(SEEDS, ((4, 3, 5), (1, 2, 1), (6, 6, 3))):
+    for seed, (n_prev, n, m) in zip(SEEDS, ((4, 3, 5), (1, 2, 1), (6, 6, 3)), strict=True):
         rng = _rng(seed)
         args = (rng.normal(size=(n_prev, m)), rng.normal(size=(n, n_prev)), rng.normal(size=(n, 1)))
         cases.append((f"linear_forward with A {args[0].shape}, W {args[1].shape} (seed {seed})", args, {}))
@@ -87,7 +92,7 @@ def linear_forward_hidden(target):
 
 def linear_activation_forward_hidden(target):
     cases = []
-    for seed, activation in zip(SEEDS, ("relu", "sigmoid", "relu")):
+    for seed, activation in zip(SEEDS, ("relu", "sigmoid", "relu"), strict=True):
         rng = _rng(seed)
         args = (rng.normal(size=(5, 4)), rng.normal(size=(3, 5)), rng.normal(size=(3, 1)))
         cases.append((f"linear_activation_forward on (5, 4) inputs, activation='{activation}' (seed {seed})",
@@ -97,7 +102,7 @@ def linear_activation_forward_hidden(target):
 
 def L_model_forward_hidden(target):
     cases = []
-    for depth, seed in zip(range(1, 6), (3, 5, 7, 9, 13)):
+    for depth, seed in zip(range(1, 6), (3, 5, 7, 9, 13), strict=True):
         rng = _rng(seed)
         sizes = [int(s) for s in rng.integers(1, 6, size=depth)] + [1]
         X, parameters = _network(rng, sizes, m=int(rng.integers(1, 6)))
@@ -107,7 +112,7 @@ def L_model_forward_hidden(target):
 
 def compute_cost_hidden(target):
     cases = []
-    for seed, m in zip(SEEDS, (1, 5, 17)):
+    for seed, m in zip(SEEDS, (1, 5, 17), strict=True):
         rng = _rng(seed)
         AL = rng.uniform(0.02, 0.98, size=(1, m))
         Y = rng.integers(0, 2, size=(1, m))
@@ -117,7 +122,7 @@ def compute_cost_hidden(target):
 
 def linear_backward_hidden(target):
     cases = []
-    for seed, (n_prev, n, m) in zip(SEEDS, ((4, 3, 5), (1, 2, 1), (6, 6, 3))):
+    for seed, (n_prev, n, m) in zip(SEEDS, ((4, 3, 5), (1, 2, 1), (6, 6, 3)), strict=True):
         rng = _rng(seed)
         cache = (rng.normal(size=(n_prev, m)), rng.normal(size=(n, n_prev)), rng.normal(size=(n, 1)))
         cases.append((f"linear_backward with dZ ({n}, {m}), A_prev ({n_prev}, {m}) (seed {seed})",
@@ -127,7 +132,7 @@ def linear_backward_hidden(target):
 
 def linear_activation_backward_hidden(target):
     cases = []
-    for seed, activation in zip(SEEDS, ("relu", "sigmoid", "relu")):
+    for seed, activation in zip(SEEDS, ("relu", "sigmoid", "relu"), strict=True):
         rng = _rng(seed)
         cache = ((rng.normal(size=(4, 6)), rng.normal(size=(3, 4)), rng.normal(size=(3, 1))), rng.normal(size=(3, 6)))
         cases.append((f"linear_activation_backward, activation='{activation}' (seed {seed})",
@@ -137,7 +142,7 @@ def linear_activation_backward_hidden(target):
 
 def L_model_backward_hidden(target):
     cases = []
-    for depth, seed in zip(range(1, 6), (4, 6, 8, 10, 12)):
+    for depth, seed in zip(range(1, 6), (4, 6, 8, 10, 12), strict=True):
         rng = _rng(seed)
         sizes = [int(s) for s in rng.integers(2, 6, size=depth)] + [1]
         m = int(rng.integers(2, 6))
@@ -163,18 +168,16 @@ def _gradient_check(checker):
     ok, grads, _ = checker.call(case, (AL, Y, caches), ["AL", "Y", "caches"], quiet=True)
     if not ok:
         return
-    numeric = np.zeros_like(parameters["W1"])
-    h = 1e-6
-    for index in np.ndindex(numeric.shape):
-        plus, minus = public_tests.copy.deepcopy(parameters), public_tests.copy.deepcopy(parameters)
-        plus["W1"][index] += h
-        minus["W1"][index] -= h
-        numeric[index] = (cost(plus) - cost(minus)) / (2 * h)
+    numeric = gradient_check.numerical_gradient(lambda: cost(parameters), parameters["W1"])
     dW1 = grads.get("dW1") if isinstance(grads, dict) else None
-    if not (isinstance(dW1, np.ndarray) and dW1.shape == numeric.shape
-            and np.allclose(dW1, numeric, rtol=1e-4, atol=1e-7)):
-        checker.fail(case, "grads['dW1'] disagrees with the numerical derivative of the cost (central "
-                           "differences). Likely cause: a wrong formula or index in the backward loop.")
+    if not gradient_check.agrees(dW1, numeric):
+        if isinstance(dW1, np.ndarray) and dW1.shape == numeric.shape:
+            error = f"relative error {gradient_check.relative_error(dW1, numeric):.2g}"
+        else:
+            error = f"shape {dW1.shape}" if isinstance(dW1, np.ndarray) else type(dW1).__name__
+        checker.fail(case, "grads['dW1'] disagrees with the numerical derivative of the cost (central differences).",
+                     "gradient-check", "a wrong formula or index in the backward loop", "grads['dW1']",
+                     "central differences", error)
 
 
 def update_parameters_hidden(target):
@@ -191,7 +194,7 @@ def update_parameters_hidden(target):
 
 def _model_cases(name, layer_choices):
     cases = []
-    for (dims, learning_rate, iterations), seed in zip(layer_choices, SEEDS):
+    for (dims, learning_rate, iterations), seed in zip(layer_choices, SEEDS, strict=True):
         rng = _rng(seed)
         X = rng.normal(size=(dims[0], 12))
         Y = rng.integers(0, 2, size=(1, 12))

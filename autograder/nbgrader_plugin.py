@@ -12,11 +12,19 @@ outputs nbgrader scores:
   ``execute_result`` (nbgrader's partial-credit convention);
 * no credit: an ``error`` output whose message is the teaching message.
 
+Before that, :class:`RebuildFromRelease` (first of ``Autograde.sanitize_preprocessors``) gives
+nbgrader a well-formed notebook to sanitize: the released notebook with each graded function's
+cell taken from the submission. nbgrader's own ``OverwriteCells`` crashes on notebooks saved
+without nbgrader metadata (VS Code, Colab) or with duplicated cells, which the course's grader
+grades in full; the rebuilt notebook only shapes the autograded copy and the feedback, the
+scores always come from the submitted bytes.
+
 The hidden-test cells of the autograded notebook keep only what ``source/`` put there (a line
 that fails loudly if this preprocessor is ever removed), so feedback shows messages, never
 hidden inputs or code. Other cells keep no outputs: the student's code is not run to make them.
 """
 
+import re
 from pathlib import Path
 
 from nbformat.v4 import new_output
@@ -27,6 +35,11 @@ from autograder import config as course_config
 from autograder.assignments import load_assignment
 from autograder.classgrade import grading_settings
 from autograder.grading import grade_notebook
+from coursekit.notebook_code import GRADED_HEADER, read_notebook
+
+
+HIDDEN_BLOCK = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*$", re.S | re.M)
+HIDDEN_NOTE = "# (the hidden tests of {name} ran in the course's sandboxed grader; their messages are below)"
 
 
 def _points(value):
@@ -37,7 +50,7 @@ def grade_cell_outputs(function, kind, result, notes=()):
     """The outputs of grade cell ``<function.name>_<kind>`` for a graded function's result."""
     score = result.public_score if kind == "public" else result.hidden_score
     maximum = result.public_max if kind == "public" else result.hidden_max
-    messages = list(result.messages) + list(notes)
+    messages = list(result.public_messages if kind == "public" else result.hidden_messages) + list(notes)
     what = "public tests" if kind == "public" else "hidden tests"
     if score >= maximum:
         lines = [f"{function}: all {what} passed ({_points(score)} / {_points(maximum)} points)."]
@@ -85,7 +98,31 @@ class SandboxedGrading(NbGraderPreprocessor):
                                            traceback=[f"{grade_id}: no graded function of this name; 0 points."])]
                 continue
             cell.outputs = grade_cell_outputs(name, kind, by_name[name], notes if first else ())
+            if kind == "hidden":
+                # What ran is the grader's, not this cell's: feedback shows the comment line only.
+                cell.source = HIDDEN_BLOCK.sub(HIDDEN_NOTE.format(name=name), cell.source)
             cell.execution_count = 1
             first = False
         resources.setdefault("nbgrader", {})["sandbox_isolation"] = result.isolation
         return nb, resources
+
+
+class RebuildFromRelease(NbGraderPreprocessor):
+    """Replace the submission by the released notebook holding the student's graded-function cells."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        coursedir = course_config.course_directory(self.config)
+        release = Path(coursedir.format_path(coursedir.release_directory, ".", info["assignment"]))
+        released = read_notebook(release / f"{info['notebook']}.ipynb")
+        student = {}
+        for cell in nb.cells:
+            source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+            header = GRADED_HEADER.match(source)
+            if header:
+                student[header.group(1)] = source  # the last one wins, as in the grader
+        for cell in released.cells:
+            header = GRADED_HEADER.match(cell.source) if cell.cell_type == "code" else None
+            if header and cell.metadata.get("nbgrader", {}).get("solution") and header.group(1) in student:
+                cell.source = student[header.group(1)]
+        return released, resources

@@ -68,11 +68,11 @@ def write_csv(path, assignment, results):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", "assignment", "score", "max_score", *assignment.names, "problem"])
+        writer.writerow(["student", "assignment", "score", "max_score", *assignment.names, "problem", "isolation"])
         for result in sorted(results, key=lambda r: r.student):
             by_name = {f.name: f.score for f in result.functions}
             writer.writerow([result.student, assignment.id, f"{result.score:g}", f"{result.max_score:g}",
-                             *(f"{by_name.get(n, 0):g}" for n in assignment.names), result.error])
+                             *(f"{by_name.get(n, 0):g}" for n in assignment.names), result.error, result.isolation])
 
 
 def write_feedback(feedback_folder, assignment, result):

@@ -1,111 +1,168 @@
-"""Reference solutions of assignment 2 and the logistic-regression baseline.
+"""The answer key: reference solutions read from the source notebooks' solution cells.
 
-Instructor-side only: these are the answers to the graded functions
-``two_layer_model`` and ``L_layer_model``. They are built from the helpers in
-``utils/dnn_app_utils.py`` exactly as the notebook asks students to build them.
+The solution cells of ``source/<assignment>/*.ipynb`` (nbgrader cells marked
+``solution``, whose first line is ``# GRADED FUNCTION: <name>``) are the one answer key
+of the course. Everything that needs a correct implementation takes it from here: the
+hidden tests, the catalogue of known mistakes (:mod:`autograder.mistakes`, small edits of
+these sources), the generators in ``tools/`` and the test suite. A fix made in a notebook
+reaches all of them, and no second copy can drift. ``utils/dnn_app_utils.py`` carries
+assignment 1's answer key to students of assignment 2; it is generated from it by
+``tools/make_dnn_app_utils.py`` and checked in sync.
 
-Printing policy (documented in the notebook): with ``print_cost=True`` the cost
-is printed every 100 iterations and once more after the last iteration; with
-``print_cost=False`` nothing is printed. ``costs`` records the cost (a 0-d
-array) at iterations 0, 100, 200, ..., so 2500 iterations give 25 entries.
+A solved function is its solution cell as a student would fill it in: the header line,
+the ``None`` placeholders (between ``### START CODE HERE ###`` and ``### BEGIN SOLUTION``),
+the solution delimiters and the code-here markers are removed; everything else, the
+solution lines included, stays as written.
+
+Assignment 1's solutions run together, as in their notebook, with numpy, ``copy`` and the
+activations of ``dnn_utils``; assignment 2's run on top of ``dnn_app_utils``, as their
+notebook's ``from dnn_app_utils import *`` has them. Printing policy of assignment 2's
+models (documented in the notebook): with ``print_cost=True`` the cost is printed every
+100 iterations and after the last one; ``costs`` records the cost (a 0-d array) at
+iterations 0, 100, 200, ...
+
+Also here: the logistic-regression baseline of the application notebook's discussion.
 """
 
+import copy
+import functools
+import linecache
+import re
+
+import nbformat
 import numpy as np
 
-from coursekit.dnn_app_utils import (
-    L_model_backward,
-    L_model_forward,
-    compute_cost,
-    initialize_parameters,
-    initialize_parameters_deep,
-    linear_activation_backward,
-    linear_activation_forward,
-    update_parameters,
-)
+from autograder.assignments import SOURCE
+
+ASSIGNMENTS = ("dnn_step_by_step", "dnn_application")
+GRADED_HEADER = re.compile(r"#\s*GRADED FUNCTION:\s*(\w+)[ \t]*\n?")
+_START, _BEGIN, _END, _STOP = ("### START CODE HERE", "### BEGIN SOLUTION", "### END SOLUTION",
+                               "### END CODE HERE")
 
 
-def step_by_step_initialize_parameters_deep(layer_dims):
-    """Assignment 1's variant: ``np.random.seed(3)``, weights ``randn * 0.01``, zero biases.
+class AnswerKeyError(ValueError):
+    """A solution cell that cannot serve as the answer key (its structure is broken)."""
 
-    Parameters
-    ----------
-    layer_dims : sequence of int, ``[n_0, ..., n_L]``
 
-    Returns
-    -------
-    parameters : dict with W{l} (n_l, n_{l-1}) and b{l} (n_l, 1)
+def solved_source(cell_source, where="solution cell"):
+    """The function of a solution cell as a student would complete it (see the module docstring).
+
+    ``where`` names the cell in errors.
     """
-    np.random.seed(3)
-    parameters = {}
-    for l in range(1, len(layer_dims)):
-        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
-        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
-    return parameters
+    header = GRADED_HEADER.match(cell_source)
+    if not header:
+        raise AnswerKeyError(f"{where}: the first line is not '# GRADED FUNCTION: <name>'")
+    kept, state = [], "code"  # code -> placeholders -> solution -> code
+    for number, line in enumerate(cell_source[header.end():].splitlines(keepends=True), start=2):
+        marker = line.strip()
+        if marker.startswith(_START):
+            if state != "code":
+                raise AnswerKeyError(f"{where}, line {number}: {_START} inside another block")
+            state = "placeholders"
+        elif marker.startswith(_BEGIN):
+            if state == "solution":
+                raise AnswerKeyError(f"{where}, line {number}: {_BEGIN} twice")
+            state = "solution"
+        elif marker.startswith(_END):
+            if state != "solution":
+                raise AnswerKeyError(f"{where}, line {number}: {_END} without {_BEGIN}")
+            state = "code"
+        elif marker.startswith(_STOP):
+            if state != "code":
+                raise AnswerKeyError(f"{where}, line {number}: {_STOP} before {_END}")
+        elif state != "placeholders":
+            kept.append(line)
+    if state != "code":
+        raise AnswerKeyError(f"{where}: a block is not closed at the end of the cell")
+    return "".join(kept).strip("\n") + "\n"
 
 
-def _report(i, num_iterations, cost, costs, print_cost):
-    if i % 100 == 0:
-        costs.append(cost)
-    if print_cost and (i % 100 == 0 or i == num_iterations - 1):
-        print(f"Cost after iteration {i}: {np.squeeze(cost)}")
+def notebook_path(assignment):
+    """The source notebook of ``assignment`` (``source/<assignment>/*.ipynb``, exactly one)."""
+    notebooks = sorted((SOURCE / assignment).glob("*.ipynb"))
+    if len(notebooks) != 1:
+        raise AnswerKeyError(f"source/{assignment}: expected exactly one notebook, found {[n.name for n in notebooks]}")
+    return notebooks[0]
 
 
-def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
-    """Train ``LINEAR -> RELU -> LINEAR -> SIGMOID`` by gradient descent.
+def answer_key(assignment):
+    """Graded function name -> solved source, in notebook order, for one assignment."""
+    return dict(_read_answer_key(assignment))
 
-    Parameters
-    ----------
-    X : (n_x, m) inputs; Y : (1, m) labels
-    layers_dims : (n_x, n_h, n_y)
-    learning_rate : float; num_iterations : int; print_cost : bool
 
-    Returns
-    -------
-    parameters : dict with W1 (n_h, n_x), b1 (n_h, 1), W2 (n_y, n_h), b2 (n_y, 1)
-    costs : list of 0-d arrays, the cost at iterations 0, 100, 200, ...
+@functools.cache
+def _read_answer_key(assignment):
+    path = notebook_path(assignment)
+    key = {}
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        header = GRADED_HEADER.match(cell.source)
+        if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("solution") or not header:
+            continue
+        name = header.group(1)
+        if name in key:
+            raise AnswerKeyError(f"{path.name}: two solution cells for {name}")
+        key[name] = solved_source(cell.source, f"{path.name}, cell {index + 1} ({name})")
+    return tuple(key.items())
+
+
+def answer_key_source(name):
+    """The solved source of the graded function ``name``, from whichever assignment grades it."""
+    for assignment in ASSIGNMENTS:
+        key = answer_key(assignment)
+        if name in key:
+            return key[name]
+    raise KeyError(f"no solution cell '# GRADED FUNCTION: {name}' in {', '.join(ASSIGNMENTS)}")
+
+
+def define(source, scope, filename):
+    """Run ``source`` in ``scope`` under ``filename``, which tracebacks then quote line by line."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), scope)
+
+
+def notebook_scope(assignment):
+    """Fresh globals holding what ``assignment``'s notebook imports before its graded cells."""
+    from coursekit import dnn_utils
+
+    modules = [dnn_utils]
+    if assignment != ASSIGNMENTS[0]:
+        from coursekit import dnn_app_utils  # imported only here: its generator reads the answer key
+
+        modules.append(dnn_app_utils)
+    scope = {"__name__": f"answer_key.{assignment}", "np": np, "copy": copy}
+    for module in modules:
+        scope.update({k: v for k, v in vars(module).items() if not k.startswith("_")})
+    return scope
+
+
+@functools.cache
+def _solutions(assignment):
+    scope = notebook_scope(assignment)
+    for name, source in answer_key(assignment).items():
+        define(source, scope, f"<answer key {assignment}: {name}>")
+    return {name: scope[name] for name in answer_key(assignment)}
+
+
+def reference_functions():
+    """Graded function name -> its solution from the answer key, for both assignments.
+
+    ``initialize_parameters_deep`` is assignment 1's (seed 3, ``* 0.01``), not the variant
+    of ``dnn_app_utils`` that assignment 2 uses.
     """
-    np.random.seed(1)
-    costs = []
-    n_x, n_h, n_y = layers_dims
-    parameters = initialize_parameters(n_x, n_h, n_y)
-    for i in range(num_iterations):
-        W1, b1, W2, b2 = (parameters[k] for k in ("W1", "b1", "W2", "b2"))
-        A1, cache1 = linear_activation_forward(X, W1, b1, "relu")
-        A2, cache2 = linear_activation_forward(A1, W2, b2, "sigmoid")
-        cost = compute_cost(A2, Y)
-        dA2 = -(np.divide(Y, A2) - np.divide(1 - Y, 1 - A2))
-        dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "sigmoid")
-        _, dW1, db1 = linear_activation_backward(dA1, cache1, "relu")
-        grads = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
-        parameters = update_parameters(parameters, grads, learning_rate)
-        _report(i, num_iterations, cost, costs, print_cost)
-    return parameters, costs
+    functions = {}
+    for assignment in ASSIGNMENTS:
+        functions.update(_solutions(assignment))
+    return functions
 
 
-def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
-    """Train ``[LINEAR -> RELU] x (L-1) -> LINEAR -> SIGMOID`` by gradient descent.
-
-    Parameters
-    ----------
-    X : (n_x, m) inputs; Y : (1, m) labels
-    layers_dims : list ``[n_x, n_1, ..., n_L]``
-    learning_rate : float; num_iterations : int; print_cost : bool
-
-    Returns
-    -------
-    parameters : dict with W{l} (n_l, n_{l-1}) and b{l} (n_l, 1)
-    costs : list of 0-d arrays, the cost at iterations 0, 100, 200, ...
-    """
-    np.random.seed(1)
-    costs = []
-    parameters = initialize_parameters_deep(layers_dims)
-    for i in range(num_iterations):
-        AL, caches = L_model_forward(X, parameters)
-        cost = compute_cost(AL, Y)
-        grads = L_model_backward(AL, Y, caches)
-        parameters = update_parameters(parameters, grads, learning_rate)
-        _report(i, num_iterations, cost, costs, print_cost)
-    return parameters, costs
+def __getattr__(name):
+    """The solutions also as attributes: ``two_layer_model``, ``L_layer_model``, and
+    ``step_by_step_initialize_parameters_deep`` (assignment 1's variant of the initialisation)."""
+    if name == "step_by_step_initialize_parameters_deep":
+        return _solutions(ASSIGNMENTS[0])["initialize_parameters_deep"]
+    if name in ("two_layer_model", "L_layer_model"):
+        return _solutions(ASSIGNMENTS[1])[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def logistic_regression(X, Y, learning_rate=0.005, num_iterations=2000):
@@ -139,16 +196,3 @@ def logistic_regression_accuracy(w, b, X, Y):
 def flatten_images(x_orig):
     """(m, 64, 64, 3) uint8 images to (12288, m) floats in [0, 1], as in the notebook."""
     return x_orig.reshape(x_orig.shape[0], -1).T / 255.0
-
-
-def reference_functions():
-    """Graded function name -> reference solution, for both assignments."""
-    from coursekit import dnn_app_utils as ref
-
-    functions = {name: getattr(ref, name) for name in (
-        "initialize_parameters", "linear_forward", "linear_activation_forward", "L_model_forward", "compute_cost",
-        "linear_backward", "linear_activation_backward", "L_model_backward", "update_parameters")}
-    functions["initialize_parameters_deep"] = step_by_step_initialize_parameters_deep
-    functions["two_layer_model"] = two_layer_model
-    functions["L_layer_model"] = L_layer_model
-    return functions

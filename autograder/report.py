@@ -1,4 +1,14 @@
-"""The class report: score histogram per graded function and the most frequent failure causes."""
+"""The class report: score histogram per graded function and the most frequent failure causes.
+
+Causes are counted by id, in one vocabulary shared with the tests: the ids the tests report
+(:data:`coursekit.public_tests.CAUSES`: ``transposed``, ``missing-factor``,
+``exception:ValueError``, ...) plus a few of the grader's own (:data:`GRADER_CAUSES`). A
+function result that carries ``causes`` (the grader takes them from
+``TestFailure.results``) is counted from them, so rewording a message never changes the
+report. A result without them (from an older grader, or a message that no test produced) is
+read from its messages: the known messages map to the same ids, and any other "Likely
+cause" sentence is counted as it is written.
+"""
 
 import re
 from collections import Counter
@@ -9,35 +19,69 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from coursekit import public_tests  # noqa: E402
+
+#: Causes that the grader, not a test, finds: id -> what it means.
+GRADER_CAUSES = {
+    "unreadable-notebook": "the notebook could not be read",
+    "notebook-missing": "notebook missing",
+    "public-only": "right on the public examples only (every hidden case fails)",
+    "could-not-run": "the submission's code could not run",
+    "test-error": "the test itself could not run (a grader problem)",
+}
 CAUSE = re.compile(r"Likely cause: (.+?)(?:\.(?:\n|$)|$)", re.M)
-OTHER_CAUSES = (
-    (re.compile(r"is not implemented yet"), "not implemented yet"),
-    (re.compile(r"timed out"), "timed out (infinite loop or too slow)"),
-    (re.compile(r"was killed|stopped on|exited \(code"), "process died (memory, CPU time or exit)"),
-    (re.compile(r"not valid notebook JSON|not a readable notebook|not a text file|JSON without"), "unreadable notebook"),
-    (re.compile(r"notebook is missing"), "notebook missing"),
-    (re.compile(r"raised NameError: name '(\w+)' is not defined"), "function or name not defined"),
-    (re.compile(r"raised (\w+)"), None),
+MESSAGE_CAUSES = (
+    (re.compile(r"is not implemented yet"), "not-implemented"),
+    (re.compile(r"timed out"), "timeout"),
+    (re.compile(r"was killed|stopped on|exited \(code|has stopped"), "process-died"),
+    (re.compile(r"not valid notebook JSON|not a readable notebook|not a text file|JSON without|symbolic link"),
+     "unreadable-notebook"),
+    (re.compile(r"notebook is missing"), "notebook-missing"),
+    (re.compile(r"public tests pass but every hidden test fails"), "public-only"),
+    (re.compile(r"could not run the submission's code"), "could-not-run"),
+    (re.compile(r"the test could not run"), "test-error"),
+    (re.compile(r"raised (\w+)"), public_tests.EXCEPTION_PREFIX + "{}"),
 )
 
 
+def describe(cause):
+    """What a cause id means, in a few words (a cause that is not an id is its own description)."""
+    return GRADER_CAUSES.get(cause) or public_tests.describe_cause(cause)
+
+
 def causes_of(message):
-    """Short labels of the causes named in one failure message."""
+    """Cause ids (or, failing that, the "Likely cause" sentences) of one failure message.
+
+    For results that carry no ``causes``; the grader can also use it to give an id to a
+    message of its own (an unreadable notebook, a sandbox that would not start).
+    """
     found = [c.strip() for c in CAUSE.findall(message)]
-    for pattern, label in OTHER_CAUSES:
+    for pattern, cause in MESSAGE_CAUSES:
         match = pattern.search(message)
         if match and not found:
-            found.append(label or f"raised {match.group(1)}")
-    return found or ["wrong values"]
+            found.append(cause.format(*match.groups()))
+    return found or ["wrong-values"]
+
+
+def function_causes(function):
+    """The causes of one function result: its ``causes`` when it has them, else read from its messages."""
+    causes = getattr(function, "causes", None)
+    if causes:
+        return set(causes)
+    return {cause for message in function.messages for cause in causes_of(message)}
+
+
+def _cause_cell(cause):
+    """A cause id in code style; a sentence read from an old message (not an id) as a dash."""
+    return f"`{cause}`" if cause in GRADER_CAUSES or public_tests.is_cause(cause) else "-"
 
 
 def failure_causes(results):
-    """Counter of cause -> number of (student, function) pairs that show it."""
+    """Counter of (function, cause) -> number of students whose result shows it."""
     counter = Counter()
     for result in results:
         for function in result.functions:
-            labels = {cause for message in function.messages for cause in causes_of(message)}
-            counter.update(f"{function.name}: {label}" for label in labels)
+            counter.update((function.name, cause) for cause in function_causes(function))
     return counter
 
 
@@ -51,7 +95,7 @@ def write_report(folder, assignment, results, top=15):
     fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.6 * rows), squeeze=False)
     for ax in axes.flat[len(names):]:
         ax.axis("off")
-    for ax, function in zip(axes.flat, assignment.functions):
+    for ax, function in zip(axes.flat[:len(names)], assignment.functions, strict=True):
         scores = [f.score for r in results for f in r.functions if f.name == function.name]
         ax.hist(scores, bins=10, range=(0, function.points), color="#4c72b0")
         ax.set_title(function.name, fontsize=9)
@@ -63,7 +107,7 @@ def write_report(folder, assignment, results, top=15):
 
     causes = failure_causes(results).most_common(top)
     fig, ax = plt.subplots(figsize=(9, 0.4 * max(len(causes), 1) + 1.2))
-    ax.barh([c for c, _ in causes][::-1], [n for _, n in causes][::-1], color="#c44e52")
+    ax.barh([f"{name}: {cause}" for (name, cause), _ in causes][::-1], [n for _, n in causes][::-1], color="#c44e52")
     ax.set_xlabel("students")
     ax.set_title("Most frequent failure causes")
     ax.tick_params(axis="y", labelsize=7)
@@ -83,8 +127,8 @@ def write_report(folder, assignment, results, top=15):
         lines.append(f"| `{function.name}` | {function.points:g} | {sum(scores) / max(len(scores), 1):.1f} | "
                      f"{full} of {len(scores)} |")
     lines += ["", "![scores](scores.png)", "", "## Most frequent failure causes", "",
-              "| graded function: cause | students |", "| --- | --- |"]
-    lines += [f"| {cause} | {count} |" for cause, count in causes]
+              "| graded function | cause | what it means | students |", "| --- | --- | --- | --- |"]
+    lines += [f"| `{name}` | {_cause_cell(cause)} | {describe(cause)} | {count} |" for (name, cause), count in causes]
     problems = [r for r in results if r.error]
     if problems:
         lines += ["", "## Submissions that could not be read", ""]

@@ -10,17 +10,12 @@ Usage: ``python benchmarks/bench_training.py [--iterations 2500]``
 """
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from autograder.reference_models import L_layer_model, flatten_images, two_layer_model  # noqa: E402
-from catvnoncat_data import load_data  # noqa: E402  (reference_models put utils/ on the path)
+from autograder.reference_models import L_layer_model, flatten_images, two_layer_model
+from coursekit.catvnoncat_data import load_data
 
 GOAL_SECONDS = 30.0
 

@@ -1,13 +1,10 @@
-"""Shared test setup: the course's helper modules import the way the notebooks import them."""
+"""Shared test setup: the expected numbers are those of the open data set.
+
+The course's modules are imported by package name (``autograder``, ``coursekit``,
+``coursetools``), installed editable into the environment by ``scripts/setup.sh``.
+"""
 
 import os
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-for path in (ROOT / "utils", ROOT):
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
 
 # The solved notebooks and the expected numbers are those of the open data set, even on a
 # machine where an instructor has added the classic files to datasets/.

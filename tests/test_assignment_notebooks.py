@@ -9,23 +9,24 @@
 """
 
 import ast
-import os
 import re
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-import make_release  # noqa: E402
-from notebook_helpers import (GRADED, NOTEBOOKS, grade_id, release_notebook, solved_submission,  # noqa: E402
-                              source_notebook)
+from autograder.sample_class import (
+    GRADED,
+    NOTEBOOKS,
+    ROOT,
+    grade_id,
+    release_notebook,
+    solved_submission,
+    source_notebook,
+)
+from coursetools import make_release
 
 pytestmark = pytest.mark.notebooks
 
@@ -127,8 +128,6 @@ def graded_course(tmp_path_factory):
     """A scratch course: generate every assignment, submit blank and solved, autograde."""
     course = tmp_path_factory.mktemp("course")
     shutil.copy(ROOT / "nbgrader_config.py", course)
-    for name in ("autograder", "utils"):
-        (course / name).symlink_to(ROOT / name)
     command, env = make_release.nbgrader_command()
     db = f"--db=sqlite:///{course / 'gradebook.db'}"
     for assignment in PRESENT:
@@ -150,7 +149,8 @@ def scores(course, db_url, assignment, student):
     from nbgrader.api import Gradebook
 
     with Gradebook(db_url.split("=", 1)[1]) as gradebook:
-        submission = gradebook.find_submission_notebook(NOTEBOOKS[assignment].removesuffix(".ipynb"), assignment, student)
+        notebook = NOTEBOOKS[assignment].removesuffix(".ipynb")
+        submission = gradebook.find_submission_notebook(notebook, assignment, student)
         return submission.score, submission.max_score, {g.name: g.score for g in submission.grades}
 
 

@@ -5,11 +5,12 @@ import csv
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from notebook_helpers import NOTEBOOKS, ROOT, release_notebook, solved_submission
+from autograder.sample_class import NOTEBOOKS, ROOT, release_notebook, solved_submission
 
 pytestmark = pytest.mark.notebooks
 ASSIGNMENT = "dnn_step_by_step"
@@ -30,9 +31,10 @@ def course(tmp_path):
 
 
 def grade(course, *extra):
-    command = [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--quiet", f"--course={course}", *extra]
-    env_path = f"{ROOT / '.venv' / 'bin'}:/usr/bin:/bin"
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env={"PATH": env_path})
+    """``python -m autograder grade`` run from inside the course (the default --course)."""
+    command = [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--quiet", *extra]
+    env_path = f"{Path(sys.executable).parent}:/usr/bin:/bin"
+    result = subprocess.run(command, cwd=course, capture_output=True, text=True, env={"PATH": env_path})
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 

@@ -8,13 +8,21 @@ Playwright driving Debian's ``chromium``:
 2. types a correct ``linear_forward``, runs it and its public test, and sees it pass;
 3. opens assignment 2's solved notebook, runs the example-picture cell, and sees the picture
    and the cost plots rendered as images;
-4. opens nbgrader's formgrader and sees both assignments.
+4. opens nbgrader's formgrader and sees both assignments;
+5. presses the formgrader's Autograde button on a tampering submission (its ``linear_forward``
+   patches ``np.allclose``, ``np.testing.assert_allclose`` and ``print`` and returns a wrong
+   value), sees linear_forward's points withheld in the formgrader and the gradebook, presses
+   Generate Feedback and reads the teaching message, without any hidden test code, in the
+   feedback page.
 
+Any warning or error banner of nbgrader on a formgrader page fails the test (the server gets an
+existing exchange folder through NBGRADER_EXCHANGE, so the exchange warning does not show).
 Screenshots of every step go to ``artifacts/browser/``. Without Chromium the test is skipped
 with that reason (CI installs it; set COURSE_REQUIRE_BROWSER=1 to make its absence a failure).
 """
 
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -24,9 +32,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
-from notebook_helpers import NOTEBOOKS, ROOT
+from autograder.sample_class import NOTEBOOKS, ROOT, solved_submission
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -45,11 +55,55 @@ def linear_forward(A, W, b):
     cache = (A, W, b)
     return Z, cache'''
 
+# A student who makes every check pass: numpy's comparisons and print are patched, at the top of
+# the cell (which the grader never runs: it takes only definitions) and inside the function
+# (which runs, but in the sandboxed child, while the tests judge in the grader). The value is
+# wrong: "+ b" is missing.
+TAMPERING_LINEAR_FORWARD = '''# GRADED FUNCTION: linear_forward
+import builtins
+import numpy
+
+numpy.allclose = lambda *args, **kwargs: True
+numpy.testing.assert_allclose = lambda *args, **kwargs: None
+_print = builtins.print
+builtins.print = lambda *args, **kwargs: _print("All tests passed")
+
+def linear_forward(A, W, b):
+    import builtins
+    import numpy
+    numpy.allclose = lambda *args, **kwargs: True
+    numpy.testing.assert_allclose = lambda *args, **kwargs: None
+    builtins.print = lambda *args, **kwargs: None
+    Z = np.dot(W, A)
+    cache = (A, W, b)
+    return Z, cache'''
+ASSIGNMENT = "dnn_step_by_step"
+STUDENT = "mallory"
+# Warnings that nbgrader's logs may show without anything being wrong with the grading:
+KNOWN_WARNINGS = re.compile("|".join((
+    # Stock nbgrader warns on every cell with hidden tests, even for an untouched fresh release: the
+    # gradebook keeps the checksum of the cell before ClearHiddenTests, the release the one after
+    # (jupyter/nbgrader#1961); autograde then restores the cell from the gradebook, as it should.
+    r"\[WARNING\] Attribute 'checksum' for cell \w+_hidden has changed!",
+    # nbconvert's HTML export (the feedback) on the <img> diagrams of the source's markdown, which
+    # have no alt attribute: an accessibility matter of the notebook, not of grading.
+    r"\[WARNING\] Alternative text is missing on \d+ image\(s\)\.",
+)))
+COURSE_ID = "dnn-from-scratch"  # as in nbgrader_config.py
+
 
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def exchange(tmp_path_factory):
+    """An existing, writable exchange folder (else the formgrader shows a warning banner)."""
+    folder = tmp_path_factory.mktemp("exchange")
+    folder.chmod(0o777)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -71,12 +125,12 @@ def course(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def lab(course):
+def lab(course, exchange):
     """A running JupyterLab on the course folder: yields (base URL, token)."""
     token, port = secrets.token_hex(16), free_port()
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "JUPYTER_CONFIG_DIR": str(course / ".jupyter"),
-           "CATVNONCAT_SOURCE": "open"}
+           "CATVNONCAT_SOURCE": "open", "NBGRADER_EXCHANGE": str(exchange)}
     # Render every cell (JupyterLab 4 only renders the visible ones by default) and skip the news pop-up.
     settings = course / ".lab-settings"
     for name, values in (("notebook-extension/tracker", '{"windowingMode": "none"}'),
@@ -227,4 +281,139 @@ def test_instructor_sees_both_assignments_in_formgrader(browser, lab):
     page.wait_for_selector("text=dnn_step_by_step", timeout=60_000)
     page.wait_for_selector("text=dnn_application", timeout=60_000)
     shot(page, "6-formgrader-assignments")
+    assert_no_nbgrader_banner(page)
     page.close()
+
+
+def assert_no_nbgrader_banner(page):
+    """Fail on any warning or error nbgrader shows on a formgrader page (banner or error dialog)."""
+    shown = page.locator(".alert-danger:visible, .alert-warning:visible, #error-modal:visible")
+    texts = [" ".join(text.split()) for text in shown.all_inner_texts()]
+    assert not texts, f"nbgrader shows a warning or an error on {page.url}: {texts}"
+
+
+def press_in_submission_row(page, column, name):
+    """Press the icon in column ``column`` ("Autograde", "Generate Feedback") of the student's row
+    of Manage Submissions; return the text of nbgrader's result dialog, once it is closed."""
+    row = page.locator("#main-table tr", has=page.locator("td.student-id", has_text=STUDENT))
+    headers = [text.strip() for text in page.locator("table thead th").all_inner_texts()]
+    assert column in headers, headers
+    row.locator("td").nth(headers.index(column)).get_by_role("link").click()
+    dialog = page.locator("#success-modal, #error-modal").first
+    dialog.wait_for(state="visible", timeout=150_000)
+    time.sleep(0.5)  # the dialog fades in
+    shot(page, name)
+    text = dialog.inner_text()
+    assert_no_nbgrader_banner(page)
+    problems = [line for line in text.splitlines() if line.startswith(("[WARNING]", "[ERROR]", "[CRITICAL]"))
+                and not KNOWN_WARNINGS.match(line)]
+    assert not problems, f"nbgrader's log of {column} has warnings or errors: {problems}"
+    dialog.locator(".modal-footer button", has_text="OK").click()
+    dialog.wait_for(state="detached", timeout=10_000)
+    return text
+
+
+def tampering_submission(course):
+    """Put the tampering student's notebook in submitted/, and the student in the gradebook."""
+    nb = solved_submission(ASSIGNMENT)
+    cells = [c for c in nb.cells if c.source.startswith("# GRADED FUNCTION: linear_forward\n")]
+    assert len(cells) == 1
+    cells[0].source = TAMPERING_LINEAR_FORWARD
+    folder = course / "submitted" / STUDENT / ASSIGNMENT
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / NOTEBOOKS[ASSIGNMENT])
+    (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    result = subprocess.run([str(bin_dir / "nbgrader"), "db", "student", "add", STUDENT, "--first-name=Mallory",
+                             "--last-name=Tamper", f"--CourseDirectory.root={course}"],
+                            cwd=course, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id=COURSE_ID) as gradebook:
+        assert ASSIGNMENT in [a.name for a in gradebook.assignments], "the course fixture generated it"
+
+
+def test_instructor_autogrades_a_tampering_submission_and_sends_feedback(browser, lab, course):
+    base, token = lab
+    notebook_id = NOTEBOOKS[ASSIGNMENT].removesuffix(".ipynb")
+    tampering_submission(course)
+
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{base}/formgrader?token={token}")
+    page.wait_for_selector(f"text={ASSIGNMENT}", timeout=60_000)
+    assert_no_nbgrader_banner(page)
+    # Manage Assignments -> the assignment's number of submissions -> Manage Submissions.
+    page.locator("#main-table tr", has=page.get_by_role("link", name=ASSIGNMENT, exact=True)) \
+        .get_by_role("link", name="1", exact=True).click()
+    page.wait_for_url(f"**/formgrader/manage_submissions/{ASSIGNMENT}**")
+    row = page.locator("#main-table tr", has=page.locator("td.student-id", has_text=STUDENT))
+    row.locator("td.status", has_text="needs autograding").wait_for(timeout=30_000)
+    assert_no_nbgrader_banner(page)
+    shot(page, "7-formgrader-submission-to-autograde")
+
+    started = time.monotonic()
+    log = press_in_submission_row(page, "Autograde", "8-formgrader-autograde-done")
+    autograde_seconds = time.monotonic() - started
+    assert f"Successfully autograded '{ASSIGNMENT}' for student '{STUDENT}'" in log, log
+    isolation = re.search(r"Grading .* in the course's sandbox \(isolation ([\w-]+)\)", log)
+    assert isolation, f"the Autograde button did not grade in the course's sandbox:\n{log}"
+    row.locator("td.status", has_text="graded").wait_for(timeout=30_000)
+    score, maximum = (float(x) for x in row.locator("td.score").inner_text().split("/"))
+    shot(page, "9-formgrader-graded")
+    assert maximum == 100 and score < maximum, (score, maximum)
+
+    # The gradebook: linear_forward earns nothing; a solved function earns its points.
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id=COURSE_ID) as gradebook:
+        def grade(name):
+            return gradebook.find_grade(name, notebook_id, ASSIGNMENT, STUDENT)
+        for cell in ("linear_forward_public", "linear_forward_hidden"):
+            assert grade(cell).auto_score == 0 and grade(cell).max_score == 3, cell
+        for cell in ("initialize_parameters_public", "initialize_parameters_hidden", "compute_cost_hidden"):
+            assert grade(cell).auto_score == grade(cell).max_score > 0, cell
+        assert gradebook.find_submission(ASSIGNMENT, STUDENT).score == score
+
+    # Stock nbgrader kept the sandbox's outputs: a TestFailure with the teaching message.
+    autograded = nbformat.read(course / "autograded" / STUDENT / ASSIGNMENT / NOTEBOOKS[ASSIGNMENT], as_version=4)
+    public = next(c for c in autograded.cells
+                  if c.metadata.get("nbgrader", {}).get("grade_id") == "linear_forward_public")
+    assert [o.get("ename") for o in public.outputs] == ["TestFailure"], public.outputs
+    assert any("Z: wrong values" in line for line in public.outputs[0].traceback)
+
+    # The formgrader's view of the notebook: 0 points on both of linear_forward's grade cells.
+    row.locator("td.student-name a").click()
+    page.get_by_role("link", name=notebook_id, exact=True).click()
+    page.wait_for_selector("input.score#linear_forward_public[placeholder]", state="attached", timeout=60_000)
+    assert_no_nbgrader_banner(page)
+    for cell, points in (("linear_forward_public", "0"), ("linear_forward_hidden", "0"),
+                         ("initialize_parameters_public", "3")):
+        assert float(page.locator(f"input.score#{cell}").get_attribute("placeholder")) == float(points), cell
+    graded_cell = page.locator("div.code_cell", has=page.locator("input.score#linear_forward_public"))
+    graded_cell.scroll_into_view_if_needed()
+    shot(page, "10-formgrader-linear_forward-withheld")
+    assert "Z: wrong values" in graded_cell.inner_text()
+
+    # Generate Feedback for this submission, then read it as the student will.
+    page.goto(f"{base}/formgrader/manage_submissions/{ASSIGNMENT}?token={token}")
+    row.locator("td.status", has_text="graded").wait_for(timeout=30_000)
+    started = time.monotonic()
+    log = press_in_submission_row(page, "Generate Feedback", "11-formgrader-feedback-generated")
+    feedback_seconds = time.monotonic() - started
+    assert f"Successfully generated feedback for '{ASSIGNMENT}' for student '{STUDENT}'" in log, log
+    feedback = Path("feedback") / STUDENT / ASSIGNMENT / NOTEBOOKS[ASSIGNMENT].replace(".ipynb", ".html")
+    assert (course / feedback).is_file()
+    page.goto(f"{base}/files/{feedback.as_posix()}?token={token}")
+    anchor = page.locator("a[name='linear_forward_public']")
+    anchor.wait_for(state="attached", timeout=30_000)
+    anchor.scroll_into_view_if_needed()
+    shot(page, "12-feedback-linear_forward")
+    html = page.content()
+    cell_text = page.locator("div.code_cell", has=anchor).inner_text()
+    assert "Grade cell: linear_forward_public" in cell_text and "Score: 0.0 / 3.0" in cell_text, cell_text[:2000]
+    assert "Z: wrong values" in cell_text and "Likely cause" in cell_text, cell_text[:2000]
+    hidden_text = page.locator("div.code_cell", has=page.locator("a[name='linear_forward_hidden']")).inner_text()
+    assert "Score: 0.0 / 3.0" in hidden_text and "Z: wrong values" in hidden_text, hidden_text[:2000]
+    for secret in ("hidden_tests", "BEGIN HIDDEN TESTS", "_network(", "rng.normal"):
+        assert secret not in html, f"the feedback shows hidden test code: {secret!r}"
+    page.close()
+    print(f"\nformgrader Autograde: {autograde_seconds:.1f} s, Generate Feedback: {feedback_seconds:.1f} s, "
+          f"score {score:g} / {maximum:g}, sandbox isolation {isolation.group(1)}")

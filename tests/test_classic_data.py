@@ -12,9 +12,9 @@ import re
 import numpy as np
 import pytest
 
-import catvnoncat_data as data
 from autograder.reference_models import L_layer_model, flatten_images, two_layer_model
-from dnn_app_utils import predict
+from coursekit import catvnoncat_data as data
+from coursekit.dnn_app_utils import predict
 
 pytestmark = [pytest.mark.data, pytest.mark.slow]
 

@@ -6,7 +6,7 @@ import h5py
 import numpy as np
 import pytest
 
-import catvnoncat_data as data
+from coursekit import catvnoncat_data as data
 
 pytestmark = pytest.mark.data
 REPO_DATASETS = Path(__file__).resolve().parent.parent / "datasets"

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays, array_shapes
+from hypothesis.extra.numpy import array_shapes, arrays
 
-from dnn_utils import relu, relu_backward, sigmoid, sigmoid_backward
+from coursekit.dnn_utils import relu, relu_backward, sigmoid, sigmoid_backward
 
 finite = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
 

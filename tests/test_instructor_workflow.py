@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from notebook_helpers import NOTEBOOKS, ROOT, release_notebook, solved_submission
+from autograder.sample_class import NOTEBOOKS, ROOT, solved_submission
 
 pytestmark = pytest.mark.notebooks
 ASSIGNMENT = "dnn_step_by_step"
@@ -36,8 +36,6 @@ def test_full_instructor_workflow(tmp_path):
     exchange.mkdir()
     exchange.chmod(0o777)
     shutil.copy(ROOT / "nbgrader_config.py", course)
-    for name in ("autograder", "utils"):
-        (course / name).symlink_to(ROOT / name)
     shutil.copytree(ROOT / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
     config = [f"--Exchange.root={exchange}", f"--CourseDirectory.root={course}"]
 
@@ -51,11 +49,12 @@ def test_full_instructor_workflow(tmp_path):
     for student, nb in (("ada", solved_submission(ASSIGNMENT)), ("bob", None)):
         home = tmp_path / "home" / student
         home.mkdir(parents=True)
-        student_config = [f"--Exchange.root={exchange}", f"--CourseDirectory.course_id=dnn-from-scratch"]
-        nbgrader(home, "fetch_assignment", ASSIGNMENT, *student_config, env={"USER": student, "LOGNAME": student, "HOME": str(home)})
+        student_config = [f"--Exchange.root={exchange}", "--CourseDirectory.course_id=dnn-from-scratch"]
+        as_student = {"USER": student, "LOGNAME": student, "HOME": str(home)}
+        nbgrader(home, "fetch_assignment", ASSIGNMENT, *student_config, env=as_student)
         if nb is not None:
             nbformat.write(nb, home / ASSIGNMENT / NOTEBOOK)
-        nbgrader(home, "submit", ASSIGNMENT, f"--student={student}", *student_config, env={"USER": student, "LOGNAME": student, "HOME": str(home)})
+        nbgrader(home, "submit", ASSIGNMENT, f"--student={student}", *student_config, env=as_student)
     out = nbgrader(course, "collect", ASSIGNMENT, *config)
     assert (course / "submitted" / "ada" / ASSIGNMENT / NOTEBOOK).is_file(), out
 
@@ -78,9 +77,10 @@ def test_full_instructor_workflow(tmp_path):
         stock = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
     assert stock == {"ada": 100.0, "bob": 0.0, "zoe": 100.0}
 
-    # The course's grader on the same submissions, same gradebook: same scores.
+    # The course's grader on the same submissions, same gradebook: same scores (run from outside
+    # the course, which --course names).
     result = subprocess.run([sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--quiet",
-                             f"--course={course}"], cwd=ROOT, capture_output=True, text=True,
+                             f"--course={course}"], cwd=tmp_path, capture_output=True, text=True,
                             env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"})
     assert result.returncode == 0, result.stdout + result.stderr
     nbgrader(course, "export", f"--to={course / 'grades2.csv'}", *config)

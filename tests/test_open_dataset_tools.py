@@ -1,21 +1,13 @@
 """tools/images_to_h5.py on small generated photos, and the rebuild of the committed open set."""
 
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-import catvnoncat_data as data
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "tools") not in sys.path:
-    sys.path.insert(0, str(ROOT / "tools"))
-
-import images_to_h5  # noqa: E402
-import make_open_dataset  # noqa: E402
+from coursekit import catvnoncat_data as data
+from coursetools import images_to_h5, make_open_dataset
 
 pytestmark = pytest.mark.data
 
@@ -151,7 +143,7 @@ def test_open_set_rebuilds_byte_for_byte():
 @pytest.mark.slow
 def test_open_set_keeps_the_classic_order():
     """Trains the three course models on the open set (about a minute)."""
-    import check_open_dataset
+    from coursetools import check_open_dataset
 
     accuracies = check_open_dataset.open_set_accuracies()
     assert check_open_dataset.problems(accuracies) == [], check_open_dataset.table(accuracies)

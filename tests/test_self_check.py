@@ -1,42 +1,50 @@
 """The student's self-check: public-test score of a saved notebook, with the grader's messages."""
 
 import copy
+import re
 import shutil
+import subprocess
+import sys
 
 import nbformat
 
-import self_check
-from notebook_helpers import ROOT, release_notebook, solved_submission
+from autograder.sample_class import ROOT, release_notebook, solved_submission
+from coursekit import self_check
 
 NOTEBOOK = "Building_your_Deep_Neural_Network_Step_by_Step.ipynb"
 
 
-def run(nb, tmp_path, capsys):
+def run(nb, tmp_path):
+    """``python self_check.py NOTEBOOK`` in a copy of the released folder, as a student runs it
+    (the notebook's setup cells import the helpers by their flat names, from that folder)."""
     folder = tmp_path / "dnn_step_by_step"
     shutil.copytree(ROOT / "release" / "dnn_step_by_step", folder, dirs_exist_ok=True)
     nbformat.write(nb, folder / NOTEBOOK)
-    score = self_check.check(folder / NOTEBOOK)
-    return score, capsys.readouterr().out
+    result = subprocess.run([sys.executable, "self_check.py", NOTEBOOK], cwd=folder, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    score = re.search(r"^Public tests: (\S+) / (\S+) points", result.stdout, re.M)
+    assert score, result.stdout
+    return (float(score[1]), float(score[2])), result.stdout
 
 
-def test_solved_notebook_gets_every_public_point(tmp_path, capsys):
-    (score, total), out = run(solved_submission("dnn_step_by_step"), tmp_path, capsys)
+def test_solved_notebook_gets_every_public_point(tmp_path):
+    (score, total), out = run(solved_submission("dnn_step_by_step"), tmp_path)
     assert score == total == 50
     assert out.count("PASS") == 10 and "FAIL" not in out
 
 
-def test_blank_notebook_gets_zero_with_the_graders_message(tmp_path, capsys):
-    (score, total), out = run(release_notebook("dnn_step_by_step"), tmp_path, capsys)
+def test_blank_notebook_gets_zero_with_the_graders_message(tmp_path):
+    (score, total), out = run(release_notebook("dnn_step_by_step"), tmp_path)
     assert (score, total) == (0, 50)
     assert "FAIL  linear_forward (0 of 3 points)" in out
     assert "is not implemented yet" in out
 
 
-def test_one_mistake_is_reported(tmp_path, capsys):
+def test_one_mistake_is_reported(tmp_path):
     nb = copy.deepcopy(solved_submission("dnn_step_by_step"))
     cell = next(c for c in nb.cells if c.source.startswith("# GRADED FUNCTION: linear_backward"))
     cell.source = cell.source.replace("axis=1, keepdims=True", "axis=1")
-    (score, total), out = run(nb, tmp_path, capsys)
+    (score, total), out = run(nb, tmp_path)
     # linear_activation_backward (4 points) and L_model_backward (10) call linear_backward (5).
     assert score == total - 5 - 4 - 10
     assert "db: has shape (3,) but should be (3, 1)" in out

@@ -9,7 +9,8 @@ from hypothesis.extra.numpy import array_shapes, arrays
 from autograder import wire
 
 numeric = st.sampled_from([np.float64, np.float32, np.int64, np.int32, np.uint8, np.bool_])
-array_values = numeric.flatmap(lambda dtype: arrays(dtype, array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)))
+array_values = numeric.flatmap(
+    lambda dtype: arrays(dtype, array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)))
 leaves = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=5),
                    array_values, st.floats(allow_nan=False).map(np.float64), st.integers(-9, 9).map(np.int32))
 values = st.recursive(leaves, lambda inner: st.one_of(
@@ -22,7 +23,7 @@ def same(a, b):
         return (isinstance(b, np.ndarray) and a.dtype == b.dtype and a.shape == b.shape
                 and np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
     if isinstance(a, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, np.floating) and np.isnan(a):

@@ -12,21 +12,21 @@ Tests import :func:`open_set_accuracies` (or :func:`measure`) and :func:`problem
 import argparse
 import contextlib
 import io
+import itertools
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from autograder.reference_models import (  # noqa: E402 (puts utils/ on sys.path)
+from autograder.reference_models import (
     L_layer_model,
     flatten_images,
     logistic_regression,
     logistic_regression_accuracy,
     two_layer_model,
 )
-from catvnoncat_data import load_data  # noqa: E402
-from dnn_app_utils import predict  # noqa: E402
+from coursekit.catvnoncat_data import load_data
+from coursekit.dnn_app_utils import predict
+
+ROOT = Path(__file__).resolve().parent.parent
 
 MODELS = ("logistic_regression", "two_layer", "four_layer")
 MIN_GAP = 0.04            # two test images of 50
@@ -77,7 +77,7 @@ def problems(accuracies):
     """Ways in which ``accuracies`` break the classic lesson; an empty list if none."""
     found = []
     tests = [accuracies[m]["test"] for m in MODELS]
-    for (low, a), (high, b) in zip(zip(MODELS, tests), zip(MODELS[1:], tests[1:])):
+    for (low, a), (high, b) in itertools.pairwise(zip(MODELS, tests, strict=True)):
         if b - a < MIN_GAP - 1e-9:
             found.append(f"{high} test {b:.0%} is not at least {MIN_GAP:.0%} above {low} test {a:.0%}")
     lo, hi = FOUR_LAYER_TEST
@@ -99,7 +99,8 @@ def table(accuracies):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=None, help="folder of the open HDF5 files (default: datasets/)")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="folder of the open HDF5 files (default: datasets/)")
     args = parser.parse_args(argv)
     accuracies = open_set_accuracies(args.data_dir)
     print(table(accuracies))

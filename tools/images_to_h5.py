@@ -26,10 +26,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "utils"))
-
-from catvnoncat_data import CUSTOM_MANIFEST, FILES, sha256_of, write_split  # noqa: E402
+from coursekit.catvnoncat_data import CUSTOM_MANIFEST, FILES, sha256_of, write_split
 
 SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp")
 SIDE = 64
@@ -113,14 +110,14 @@ def build(cat_dir, noncat_dir, out_dir, test_fraction=0.2, seed=0, skip_bad=Fals
     for label, name, folder in ((1, "cat", cat_dir), (0, "non-cat", noncat_dir)):
         x, bad = read_folder(folder, skip_bad)
         skipped += bad
-        for split, index in zip(("train", "test"), split_indices(len(x), test_fraction, rng, folder)):
+        for split, index in zip(("train", "test"), split_indices(len(x), test_fraction, rng, folder), strict=True):
             parts[split][0].append(x[index])
             parts[split][1].append(np.full(len(index), label, dtype=np.int64))
             counts[split][name] = int(len(index))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     digests = {}
-    for split, file_name in zip(("train", "test"), FILES["custom"]):
+    for split, file_name in zip(("train", "test"), FILES["custom"], strict=True):
         x, y = np.concatenate(parts[split][0]), np.concatenate(parts[split][1])
         order = rng.permutation(len(y))
         write_split(out_dir / file_name, split, x[order], y[order])

@@ -102,7 +102,7 @@ def architecture():
               ("LINEAR → SIGMOID", "layer $L$", "$A^{[L]}$")]
     xs = [2.6, 4.8, 6.5, 8.2, 10.5]
     prev = 1.3
-    for x, (text, name, out) in zip(xs, layers):
+    for x, (text, name, _output) in zip(xs, layers, strict=True):
         if text == "⋯":
             label(ax, x, 2.2, "⋯", size=20)
             arrow(ax, (prev, 2.2), (x - 0.3, 2.2))
@@ -203,8 +203,7 @@ def L_model_backward():
 # ---------------------------------------------------------------------------------------------
 
 def _example_image():
-    sys.path.insert(0, str(ROOT / "tools"))
-    from open_cats.dataset import render
+    from coursetools.open_cats.dataset import render
 
     return render(1_000_002, 1)
 
@@ -243,7 +242,7 @@ def _network(sizes, titles, filename_title):
     box(ax, 0.9, y, 1.3, 1.0, f"input\n$x$ ({sizes[0]}, 1)", size=10)
     prev = 1.55
     xs = np.linspace(3.2, 10.0, len(titles))
-    for l, (x, title) in enumerate(zip(xs, titles), start=1):
+    for l, (x, title) in enumerate(zip(xs, titles, strict=True), start=1):
         sigmoid = "SIGMOID" in title
         box(ax, x, y, 2.0, 1.0, title, FORWARD, FORWARD_EDGE, size=10)
         arrow(ax, (prev, y), (x - 1.0, y))

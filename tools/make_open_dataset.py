@@ -17,13 +17,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from coursekit.catvnoncat_data import FILES, OPEN_SHA256, sha256_of, write_split
+from coursetools.open_cats.dataset import build_split
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "utils"))
-sys.path.insert(0, str(ROOT / "tools"))
-
-from catvnoncat_data import FILES, OPEN_SHA256, sha256_of, write_split  # noqa: E402
-from open_cats.dataset import build_split  # noqa: E402
-
 DATASETS = ROOT / "datasets"
 
 
@@ -32,7 +29,7 @@ def build(out_dir):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     digests = {}
-    for split, name in zip(("train", "test"), FILES["open"]):
+    for split, name in zip(("train", "test"), FILES["open"], strict=True):
         x, y = build_split(split)
         write_split(out_dir / name, split, x, y)
         digests[name] = sha256_of(out_dir / name)

@@ -14,14 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder import reference_models as models
+from coursekit import dnn_app_utils as ref
+from coursekit import testCases as tc
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "utils"))
-sys.path.insert(0, str(ROOT))
-
-import testCases as tc  # noqa: E402
-import dnn_app_utils as ref  # noqa: E402
-from autograder import reference_models as models  # noqa: E402
-
 TARGET = ROOT / "utils" / "public_expected.py"
 DECIMALS = 12
 
@@ -43,7 +40,8 @@ def literal(value, indent=""):
     """
     if isinstance(value, dict):
         inner = indent + "    "
-        return "{\n" + "".join(f"{inner}{key!r}: {literal(item, inner)},\n" for key, item in value.items()) + indent + "}"
+        items = "".join(f"{inner}{key!r}: {literal(item, inner)},\n" for key, item in value.items())
+        return "{\n" + items + indent + "}"
     if isinstance(value, (tuple, list)):
         inner = ", ".join(literal(item, indent) for item in value)
         return f"({inner},)" if isinstance(value, tuple) else f"[{inner}]"
@@ -99,7 +97,8 @@ def expected_values():
 
 
 def render():
-    return HEADER + "".join(f"{name} = {literal(value)}\n\n" for name, value in expected_values().items()).rstrip() + "\n"
+    body = "".join(f"{name} = {literal(value)}\n\n" for name, value in expected_values().items())
+    return HEADER + body.rstrip() + "\n"
 
 
 def main(argv=None):

@@ -5,7 +5,11 @@
   into the repository.
 * ``notebooks/<assignment>/`` holds the solved notebook, executed with its outputs kept:
   the source notebook without the solution delimiters and hidden tests, run in a kernel.
-  Its helper files are symbolic links to ``utils/`` and the assignment's images.
+  Its helper files, data and images are copies of those in ``source/<assignment>/``, as
+  ``course.toml`` lists them (no symbolic links: a checkout without symlink support works).
+
+Both start from ``source/<assignment>/`` with its helper copies brought up to date by
+``tools/sync_helpers.py`` (which ``--check`` checks instead).
 
 ``--check`` rebuilds both into a scratch folder and exits 1, naming each file that
 differs from the committed copy, so CI proves that they are in sync with ``source/``.
@@ -26,11 +30,11 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from autograder.assignments import load_manifest
+from autograder.sample_class import NOTEBOOKS, SOLUTION_DELIMITER
+from coursetools import sync_helpers
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from autograder.sample_class import NOTEBOOKS, SOLUTION_DELIMITER  # noqa: E402
-
 ASSIGNMENTS = tuple(NOTEBOOKS)
 HIDDEN_BLOCK = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 
@@ -69,15 +73,15 @@ def solved_notebook(source_path):
     return nb
 
 
-def link_helpers(assignment, folder):
-    """Symbolic links to the helper files and images the notebook uses (the same set as in source/)."""
+def copy_helpers(assignment, folder):
+    """Copies of the helper files, data and images the notebook uses: those of source/, as course.toml lists them."""
+    files = load_manifest()[assignment]
     source = ROOT / "source" / assignment
-    for entry in sorted(source.iterdir()):
-        if entry.suffix == ".ipynb" or entry.name.startswith("."):
-            continue
-        target = folder / entry.name
-        link = os.path.relpath(entry.resolve() if entry.is_symlink() else entry, folder)
-        target.symlink_to(link)
+    for _, relative in files.copies(ROOT):
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / relative, folder / relative)
+    for images in files.images:
+        shutil.copytree(source / images, folder / images, ignore=shutil.ignore_patterns(*sync_helpers.IGNORED))
 
 
 def coalesce_streams(nb):
@@ -100,7 +104,7 @@ def build_notebooks(assignment, out_dir, timeout=600):
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
-    link_helpers(assignment, out_dir)
+    copy_helpers(assignment, out_dir)
     for source_path in sorted((ROOT / "source" / assignment).glob("*.ipynb")):
         nb = solved_notebook(source_path)
         NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
@@ -158,14 +162,15 @@ def differences(expected_dir, actual_dir, executed=False):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("assignments", nargs="*", help=f"default: every assignment in source/ ({', '.join(ASSIGNMENTS)})")
+    parser.add_argument("assignments", nargs="*",
+                        help=f"default: every assignment in source/ ({', '.join(ASSIGNMENTS)})")
     parser.add_argument("--check", action="store_true", help="fail if release/ or notebooks/ is out of date")
     parser.add_argument("--release-only", action="store_true", help="skip executing the solved notebooks")
     args = parser.parse_args(argv)
     # The solved notebooks show the open data set's numbers, whatever else is in datasets/.
     os.environ["CATVNONCAT_SOURCE"] = "open"
     assignments = args.assignments or [a for a in ASSIGNMENTS if (ROOT / "source" / a).is_dir()]
-    status = 0
+    status = sync_helpers.main((["--check"] if args.check else []) + list(assignments))
     for assignment in assignments:
         targets = [("release", generate_release)]
         if not args.release_only:
@@ -179,15 +184,8 @@ def main(argv=None):
             with tempfile.TemporaryDirectory() as scratch:
                 fresh = Path(scratch) / kind / assignment
                 fresh.parent.mkdir(parents=True)
-                if kind == "notebooks":
-                    # Links are relative, so build at the same depth as the committed folder.
-                    fresh = committed.with_name(f".check-{assignment}")
-                try:
-                    build(assignment, fresh)
-                    changed = differences(committed, fresh, executed=kind == "notebooks")
-                finally:
-                    if kind == "notebooks" and fresh.exists():
-                        shutil.rmtree(fresh)
+                build(assignment, fresh)
+                changed = differences(committed, fresh, executed=kind == "notebooks")
             if changed:
                 status = 1
                 print(f"{kind}/{assignment} is out of date ({', '.join(changed)}): run python tools/make_release.py")

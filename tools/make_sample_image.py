@@ -14,11 +14,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from coursetools.open_cats.draw import paint_cat
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-from open_cats.draw import paint_cat  # noqa: E402
-
 TARGET = ROOT / "source" / "dnn_application" / "images" / "my_image.jpg"
 SIDE = 256
 
@@ -44,7 +42,8 @@ def main(argv=None):
     data = draw()
     if args.check:
         ok = TARGET.is_file() and TARGET.read_bytes() == data
-        print(f"{TARGET.relative_to(ROOT)} is {'up to date' if ok else 'out of date: run python tools/make_sample_image.py'}.")
+        state = "up to date" if ok else "out of date: run python tools/make_sample_image.py"
+        print(f"{TARGET.relative_to(ROOT)} is {state}.")
         return 0 if ok else 1
     TARGET.parent.mkdir(parents=True, exist_ok=True)
     TARGET.write_bytes(data)

@@ -1,0 +1,109 @@
+"""``python -m autograder grade`` reads the course the way nbgrader does.
+
+An instructor who changes nbgrader's layout in ``nbgrader_config.py`` (folder names,
+``directory_structure``, database URL) or the sandbox limits gets the same behaviour from the
+course's grader as from ``nbgrader autograde``; command-line options win over the file.
+"""
+
+import csv
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+from traitlets.config import Config
+
+from autograder import cli
+from autograder.assignments import REPOSITORY
+from autograder.attempts import attempts
+from autograder.classgrade import GradingError, grade_class
+from autograder.config import load_config, sandbox_limits
+from autograder.sample_class import NOTEBOOKS
+from autograder.sandbox import BUBBLEWRAP, detect_isolation
+
+pytestmark = pytest.mark.notebooks
+ASSIGNMENT = "dnn_step_by_step"
+ATTEMPTS = {attempt.id: attempt for attempt in attempts()}
+CUSTOM_LAYOUT = '''
+c.CourseDirectory.submitted_directory = "turned_in"
+c.CourseDirectory.feedback_directory = "comments"
+c.CourseDirectory.directory_structure = "{nbgrader_step}/{assignment_id}/{student_id}"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(COURSE_ROOT, "marks.sqlite")
+c.GradingSandbox.call_seconds = 1.5
+'''
+
+
+def make_course(folder, extra=""):
+    folder.mkdir(parents=True, exist_ok=True)
+    config = (REPOSITORY / "nbgrader_config.py").read_text() + extra
+    (folder / "nbgrader_config.py").write_text(config)
+    shutil.copytree(REPOSITORY / "source", folder / "source", symlinks=False)
+    return folder
+
+
+def submit(course, student, attempt_id, submitted="submitted", structure="{student}/{assignment}"):
+    folder = course / submitted / structure.format(student=student, assignment=ASSIGNMENT)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / NOTEBOOKS[ASSIGNMENT]).write_bytes(ATTEMPTS[attempt_id].data)
+
+
+def test_limits_come_from_the_configuration_and_the_command_line_wins(tmp_path):
+    course = make_course(tmp_path / "course", CUSTOM_LAYOUT)
+    assert sandbox_limits(load_config(course)).call_seconds == 1.5
+    overrides = Config()
+    overrides.GradingSandbox.call_seconds = 4.0
+    assert sandbox_limits(load_config(course, overrides)).call_seconds == 4.0
+    assert sandbox_limits(load_config(tmp_path / "no-config-here")).call_seconds == 30.0  # documented default
+
+
+def test_a_customised_nbgrader_layout_is_graded_where_nbgrader_puts_it(tmp_path):
+    course = make_course(tmp_path / "course", CUSTOM_LAYOUT)
+    submit(course, "ada", "correct", "turned_in", "{assignment}/{student}")
+    submit(course, "bob", "infinite-loop", "turned_in", "{assignment}/{student}")
+    outcome = grade_class(ASSIGNMENT, course, jobs=2)
+    scores = {r.student: r for r in outcome.results}
+    assert scores["ada"].score == 100
+    loop = next(f for f in scores["bob"].functions if f.name == "compute_cost")
+    assert loop.score == 0 and "timed out after 1.5 s" in "\n".join(loop.messages)
+    with Gradebook(f"sqlite:///{course / 'marks.sqlite'}") as gradebook:
+        assert gradebook.find_submission(ASSIGNMENT, "ada").score == 100
+    assert not (course / "gradebook.db").exists()
+    assert (course / "comments" / ASSIGNMENT / "ada").is_dir()
+    assert {r.isolation for r in outcome.results} == {detect_isolation()}
+    with open(course / "reports" / ASSIGNMENT / "grades.csv") as handle:
+        assert {row["isolation"] for row in csv.DictReader(handle)} == {detect_isolation()}
+
+
+def test_the_command_line_grades_the_course_it_is_given(tmp_path, capsys):
+    course = make_course(tmp_path / "course")
+    submit(course, "ada", "correct")
+    assert cli.main(["grade", ASSIGNMENT, "--course", str(course), "--quiet", "--call-seconds", "5"]) == 0
+    assert "graded 1 submission(s) of dnn_step_by_step: mean 100.0 / 100" in capsys.readouterr().out
+
+
+def test_no_submissions_is_a_clear_error_not_a_crash(tmp_path, capsys):
+    course = make_course(tmp_path / "course")
+    with pytest.raises(GradingError, match="no submissions in .*submitted/<student>/dnn_step_by_step"):
+        grade_class(ASSIGNMENT, course)
+    assert cli.main(["grade", ASSIGNMENT, "--course", str(course), "--quiet"]) == 1
+    assert "no submissions" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(detect_isolation() != BUBBLEWRAP, reason="bubblewrap is not installed: no file-system isolation")
+def test_the_sandbox_hides_a_course_that_lives_outside_every_usual_folder(tmp_path):
+    # /var/lib is not among the folders the sandbox always hides: only "hide the course" covers it.
+    base = Path("/var/lib") / f"dnn-course-test-{uuid.uuid4().hex[:8]}"
+    try:
+        course = make_course(base / "course")
+        secret = course / "source" / ASSIGNMENT / NOTEBOOKS[ASSIGNMENT]
+        folder = course / "submitted" / "mallory" / ASSIGNMENT
+        folder.mkdir(parents=True)
+        data = ATTEMPTS["read-source-notebook"].data.replace(
+            str(REPOSITORY / "source" / ASSIGNMENT / NOTEBOOKS[ASSIGNMENT]).encode(), str(secret).encode())
+        (folder / NOTEBOOKS[ASSIGNMENT]).write_bytes(data)
+        outcome = grade_class(ASSIGNMENT, course, jobs=1)
+        stolen = next(f for f in outcome.results[0].functions if f.name == "linear_forward")
+        assert stolen.score == 0 and "FileNotFoundError" in "\n".join(stolen.messages)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
