@@ -18,13 +18,14 @@ from autograder.grading import Settings, grade_notebook
 from coursekit.notebook_code import MAX_NOTEBOOK_MB
 
 
-def grade_bytes(assignment_id, student, notebook_name, data, settings=Settings()):
+def grade_bytes(assignment_id, student, notebook_name, data, settings=None):
     """Grade a notebook given as bytes (a task that can run on any worker).
 
     The worker reads the assignment from its own copy of the course repository, and hides
     that copy from the sandbox too.
     """
     assignment = load_assignment(assignment_id)
+    settings = settings or Settings()
     settings = Settings(settings.limits, settings.isolation, (REPOSITORY,))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / notebook_name
@@ -40,13 +41,15 @@ def _read(path):
     return path.read_bytes()
 
 
-def grade_all(assignment, found, settings=Settings(), jobs=2, scheduler=None, progress=None):
+def grade_all(assignment, found, settings=None, jobs=2, scheduler=None, progress=None):
     """Grade ``found`` = [(student, notebook path)]; yields each Result as it completes.
 
     ``progress`` is called once per finished submission (e.g. a tqdm ``update``).
     """
+    settings = settings or Settings()
     if scheduler:
-        from distributed import Client, as_completed as dask_completed
+        from distributed import Client
+        from distributed import as_completed as dask_completed
 
         with Client(scheduler) as client:
             futures = [client.submit(grade_bytes, assignment.id, student, assignment.notebook, _read(path), settings,

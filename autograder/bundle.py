@@ -31,9 +31,10 @@ the file and the line:
      ``A, activation_cache = sigmoid(Z)``). This is decided from the source notebook alone,
      so a release that leaked a solution cannot whitelist it.
 
-  A file contains a secret line when one of its lines, stripped, contains it; the lines of a
+  A file contains a secret line when one of its lines contains it, both compared with all
+  whitespace removed (so ``(1/m)`` in a hint is ``(1 / m)`` in the solution); the lines of a
   notebook are those of every string in its JSON (sources, outputs, metadata); a file that is
-  not UTF-8 text is searched for the line's UTF-8 bytes.
+  not UTF-8 text is searched for the stripped line's UTF-8 bytes.
 * each helper and data file must equal its original in ``utils/`` or ``datasets/`` (a stale
   ``release/`` is refused: run ``python tools/make_release.py``).
 """
@@ -56,6 +57,7 @@ FORBIDDEN = ("autograder", "source", "notebooks")
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no build time leaks in
 
+_SPACE = re.compile(r"\s+")
 _BLOCK = re.compile(r"^\s*### (BEGIN|END) (SOLUTION|HIDDEN TESTS)\s*$")
 
 
@@ -82,8 +84,13 @@ def secret_lines(notebook_path):
                     secret.setdefault(text, f"{kind} line of {Path(notebook_path).name}, cell {index} {grade_id}")
             else:
                 public.add(text)
-    public.discard("")
-    return {line: where for line, where in secret.items() if not any(line in text for text in public)}
+    public = {squash(text) for text in public} - {""}
+    return {line: where for line, where in secret.items() if not any(squash(line) in text for text in public)}
+
+
+def squash(text):
+    """``text`` without any whitespace: how secret lines are compared."""
+    return _SPACE.sub("", text)
 
 
 def _strings(value):
@@ -131,15 +138,16 @@ def check_file(name, data, secrets):
             if offset >= 0:
                 raise BundleError(f"{name} (binary), byte {offset}: contains the {where}: {secret!r}")
         return
+    squashed = {secret: squash(secret) for secret in secrets}
     for place, line in lines:
-        text = line.strip()
         for marker in MARKERS:
-            if marker in text:
+            if marker in line:
                 raise BundleError(f"{name}, {place}: contains the nbgrader marker {marker!r}")
+        text = squash(line)
         if not text:
             continue
         for secret, where in secrets.items():
-            if secret in text:
+            if squashed[secret] in text:
                 raise BundleError(f"{name}, {place}: contains the {where}: {secret!r}")
 
 

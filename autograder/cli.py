@@ -29,7 +29,7 @@ def _grade(args):
     from autograder.classgrade import GradingError, grade_class
 
     overrides = Config()
-    for option, trait, _ in LIMIT_OPTIONS:
+    for _, trait, _ in LIMIT_OPTIONS:
         value = getattr(args, trait)
         if value is not None:
             setattr(overrides.GradingSandbox, trait, value)

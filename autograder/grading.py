@@ -47,6 +47,7 @@ class FunctionResult:
     hidden_max: float
     public_messages: list = field(default_factory=list)
     hidden_messages: list = field(default_factory=list)
+    causes: list = field(default_factory=list)  # cause ids: public_tests.CAUSES and report.GRADER_CAUSES
 
     @property
     def messages(self):
@@ -129,20 +130,23 @@ class _Session:
 
 
 def _run_test(test, session, name):
-    """Run one test function against the remote function; returns (fraction passed, message or None)."""
+    """Run one test function against the remote function.
+
+    Returns ``(fraction passed, message or None, cause ids)``.
+    """
     try:
         session.ensure()
     except SandboxError as error:
-        return 0.0, f"{name}: could not run the submission's code: {error}"
+        return 0.0, f"{name}: could not run the submission's code: {error}", ["could-not-run"]
     target = RemoteFunction(session.ensure, name)
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             test(target)
-        return 1.0, None
+        return 1.0, None, []
     except public_tests.TestFailure as failure:
-        return (failure.cases - failure.failed_cases) / max(failure.cases, 1), str(failure)
+        return (failure.cases - failure.failed_cases) / max(failure.cases, 1), str(failure), list(failure.causes)
     except Exception as error:  # a test that breaks is the grader's problem, never the student's points
-        return 0.0, f"{name}: the test could not run ({type(error).__name__}: {error})"
+        return 0.0, f"{name}: the test could not run ({type(error).__name__}: {error})", ["test-error"]
 
 
 def grade_notebook(assignment, student, notebook_path, settings=Settings()):
@@ -153,8 +157,9 @@ def grade_notebook(assignment, student, notebook_path, settings=Settings()):
         nb = read_notebook(notebook_path)
     except SubmissionError as error:
         result.error = str(error)
-        result.functions = [FunctionResult(f.name, 0, f.public_points, 0, f.hidden_points, [str(error)])
-                            for f in assignment.functions]
+        cause = "notebook-missing" if "missing from the submission" in str(error) else "unreadable-notebook"
+        result.functions = [FunctionResult(f.name, 0, f.public_points, 0, f.hidden_points, [str(error)],
+                                           causes=[cause]) for f in assignment.functions]
         result.seconds = time.perf_counter() - started
         return result
     code = extract_code(nb, assignment.names)
@@ -164,8 +169,9 @@ def grade_notebook(assignment, student, notebook_path, settings=Settings()):
         for function in assignment.functions:
             public = getattr(public_tests, f"{function.name}_test")
             hidden = getattr(hidden_tests, f"{function.name}_hidden")
-            public_fraction, public_message = _run_test(public, session, function.name)
-            hidden_fraction, hidden_message = _run_test(hidden, session, function.name)
+            public_fraction, public_message, public_causes = _run_test(public, session, function.name)
+            hidden_fraction, hidden_message, hidden_causes = _run_test(hidden, session, function.name)
+            causes = list(dict.fromkeys(public_causes + hidden_causes))
             public_messages = [public_message] if public_message else []
             hidden_messages = [hidden_message] if hidden_message else []
             if public_fraction == 1.0 and hidden_fraction == 0.0:
@@ -174,11 +180,12 @@ def grade_notebook(assignment, student, notebook_path, settings=Settings()):
                 public_messages.append(f"{function.name}: the public tests pass but every hidden test fails, so "
                                        "the public points are not awarded either: is the function right only on "
                                        "the example inputs?")
+                causes.append("public-only")
             result.functions.append(FunctionResult(
                 function.name,
                 function.public_points if public_fraction == 1.0 else 0.0, function.public_points,
                 round(function.hidden_points * hidden_fraction, 2), function.hidden_points,
-                public_messages, hidden_messages))
+                public_messages, hidden_messages, causes))
     finally:
         session.close()
     result.seconds = time.perf_counter() - started

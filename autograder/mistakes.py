@@ -152,7 +152,7 @@ CATALOGUE = [
              r"Z: has shape \(2, 1\) but should be \(1, 2\).*transposed", "transposed"),
     _mistake("forward-no-bias", "linear_forward", "bias forgotten",
              [("Z = np.dot(W, A) + b", "Z = np.dot(W, A)")],
-             r"Z: wrong values.*np.dot\(W, A\) \+ b", "wrong-values"),
+             r"Z: wrong values.*matrix product of W and A \(np.dot, W first\) plus b", "wrong-values"),
     _mistake("forward-cache-order", "linear_forward", "cache stored as (W, A, b)",
              [("cache = (A, W, b)", "cache = (W, A, b)")],
              r"cache\[0\]: has shape \(1, 3\) but should be \(3, 2\)", "wrong-shape"),

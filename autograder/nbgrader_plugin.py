@@ -37,7 +37,6 @@ from autograder.classgrade import grading_settings
 from autograder.grading import grade_notebook
 from coursekit.notebook_code import GRADED_HEADER, read_notebook
 
-
 HIDDEN_BLOCK = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*$", re.S | re.M)
 HIDDEN_NOTE = "# (the hidden tests of {name} ran in the course's sandboxed grader; their messages are below)"
 

@@ -74,7 +74,8 @@ def make_class(course, assignment, students, rng):
             kind, nb = "correct", solved_submission(assignment)
         elif roll < 0.8:
             chosen = rng.sample(mistakes, k=min(len(mistakes), rng.choice((1, 2))))
-            kind, nb = "mistakes: " + ", ".join(m.id for m in chosen), with_mistakes(solved_submission(assignment), chosen)
+            kind = "mistakes: " + ", ".join(m.id for m in chosen)
+            nb = with_mistakes(solved_submission(assignment), chosen)
         elif roll < 0.9:
             kind, nb = "blank", release_notebook(assignment)
         elif roll < 0.95:

@@ -23,6 +23,7 @@ sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), os.getcwd()]
 
 import wire  # noqa: E402  (copied next to this file by the grader)
 
+
 class CappedWriter(io.TextIOBase):
     """A text stream that keeps the first ``limit`` characters and counts the rest."""
 

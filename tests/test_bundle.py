@@ -4,7 +4,7 @@ one assignment, and not one solution line, hidden test or instructor file.
 The search for solution lines here is written independently of autograder/bundle.py's own
 check: it takes every code line between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` of the
 source notebook (minus blanks, comments and text the source shows outside those blocks) and
-looks for it in every file of the unzipped bundle.
+looks for it, whitespace ignored, in every file of the unzipped bundle.
 """
 
 import json
@@ -48,8 +48,14 @@ def solution_lines(assignment):
         outside = re.sub(r"### BEGIN (SOLUTION|HIDDEN TESTS).*?### END \1", "", cell.source, flags=re.S)
         public += [line.strip() for line in outside.splitlines() if line.strip()]
         inside += [line.strip() for block in blocks for line in block.splitlines()]
+    public = [squash(text) for text in public]
     return {line for line in inside
-            if line and not line.startswith("#") and not any(line in text for text in public)}
+            if line and not line.startswith("#") and not any(squash(line) in text for text in public)}
+
+
+def squash(text):
+    """Whitespace does not hide a solution line: ``(1/m)`` is ``(1 / m)``."""
+    return re.sub(r"\s+", "", text)
 
 
 def searchable_text(path):
@@ -109,8 +115,9 @@ def test_no_solution_hidden_test_or_instructor_file_in_the_bundle(built, assignm
     found = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         text = searchable_text(path)
+        squashed = squash(text) if isinstance(text, str) else None
         for secret in secrets:
-            if (secret.encode() in text) if isinstance(text, bytes) else (secret in text):
+            if (secret.encode() in text) if squashed is None else (squash(secret) in squashed):
                 found.append(f"{path.relative_to(folder)}: {secret}")
         if isinstance(text, str):
             assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text, path
@@ -153,21 +160,25 @@ def copied_release(tmp_path, assignment):
     return release
 
 
-@pytest.mark.parametrize("planted_in, where", [
-    ("notebook", r"Deep_Neural_Network_Application\.ipynb, cell \d+, line \d+"),
-    ("helper", r"dnn_app_utils\.py, line \d+"),
+PLANTED = "grads = L_model_backward(AL, Y, caches)"  # a solution line of L_layer_model
+
+
+@pytest.mark.parametrize("planted_in, where, planted", [
+    ("notebook", r"Deep_Neural_Network_Application\.ipynb, cell \d+, line \d+", PLANTED),
+    ("helper", r"dnn_app_utils\.py, line \d+", PLANTED),
+    ("helper", r"dnn_app_utils\.py, line \d+", PLANTED.replace(" ", "")),  # spacing hides nothing
 ])
-def test_a_planted_solution_line_is_refused_naming_file_and_line(tmp_path, planted_in, where):
+def test_a_planted_solution_line_is_refused_naming_file_and_line(tmp_path, planted_in, where, planted):
     release = copied_release(tmp_path, "dnn_application")
     folder = release / "dnn_application"
-    secret = "grads = L_model_backward(AL, Y, caches)"
+    secret = PLANTED
     if planted_in == "notebook":
         nb = nbformat.read(folder / NOTEBOOKS["dnn_application"], as_version=4)
-        nb.cells.append(nbformat.v4.new_code_cell(f"# a hint\n    {secret}  # the answer\n"))
+        nb.cells.append(nbformat.v4.new_code_cell(f"# a hint\n    {planted}  # the answer\n"))
         nbformat.write(nb, folder / NOTEBOOKS["dnn_application"])
     else:
         with open(folder / "dnn_app_utils.py", "a") as handle:
-            handle.write(f"\n# {secret}\n")
+            handle.write(f"\n# hint: {planted}\n")
     with pytest.raises(bundle.BundleError, match=where + r": contains the solution line .*" + re.escape(secret)):
         bundle.build_bundle("dnn_application", tmp_path / "out", release_root=release)
     assert not (tmp_path / "out" / "dnn_application.zip").exists()

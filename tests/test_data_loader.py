@@ -70,10 +70,26 @@ def test_classic_files_in_the_repository_serve_a_notebook_folder(classic_standin
     assert (source, folder) == ("classic", classic_standin)
 
 
-def test_candidate_folders_are_the_working_directory_then_the_repository(tmp_path, monkeypatch):
+def test_candidate_folders_are_the_working_directory_two_levels_up_then_the_repository(tmp_path, monkeypatch):
     monkeypatch.delenv("CATVNONCAT_DATA_DIR", raising=False)
-    monkeypatch.chdir(tmp_path)
-    assert data.candidate_dirs() == [tmp_path / "datasets", REPO_DATASETS]
+    folder = tmp_path / "course" / "notebooks" / "dnn_application"
+    folder.mkdir(parents=True)
+    monkeypatch.chdir(folder)
+    assert data.candidate_dirs() == [folder / "datasets", folder.parent / "datasets",
+                                     tmp_path / "course" / "datasets", REPO_DATASETS]
+
+
+def test_classic_files_dropped_in_the_course_root_serve_the_copied_helpers(classic_standin, tmp_path, monkeypatch):
+    # source/, release/ and notebooks/<assignment>/ hold copies of this module, not links.
+    monkeypatch.delenv("CATVNONCAT_DATA_DIR", raising=False)
+    course = tmp_path / "course"
+    folder = course / "notebooks" / "dnn_application"
+    (folder / "datasets").mkdir(parents=True)
+    (course / "datasets").mkdir()
+    for name in data.FILES["classic"]:
+        (course / "datasets" / name).write_bytes((classic_standin / name).read_bytes())
+    monkeypatch.chdir(folder)
+    assert data.resolve_source("auto") == ("classic", course / "datasets")
 
 
 def test_data_dir_from_environment(classic_standin, monkeypatch):

@@ -10,6 +10,7 @@ import pytest
 
 from autograder import report
 from autograder.assignments import load_assignment
+from autograder.attempts import CORRECT_STYLES
 from autograder.mistakes import CATALOGUE, build, namespace
 from autograder.reference_models import reference_functions
 from coursekit import dnn_app_utils as ref
@@ -29,37 +30,7 @@ def test_reference_passes_with_one_line(function_name, capsys):
     assert out.count("\n") == 1 and out.startswith(f"All tests passed for {function_name} ")
 
 
-ALTERNATIVE_STYLES = {
-    "linear_forward": """
-def linear_forward(A, W, b):
-    Z = W @ A + b
-    print("debug:", Z.shape)
-    return Z, (A, W, b)
-""",
-    "linear_activation_forward": """
-def linear_activation_forward(A_prev, W, b, activation):
-    Z, linear_cache = linear_forward(A_prev, W, b)
-    A, activation_cache = {"sigmoid": sigmoid, "relu": relu}[activation](Z)
-    return A, (linear_cache, activation_cache)
-""",
-    "update_parameters": """
-def update_parameters(params, grads, learning_rate):
-    parameters = copy.deepcopy(params)
-    for key in parameters:
-        parameters[key] -= learning_rate * grads["d" + key]
-    return parameters
-""",
-    "compute_cost": """
-def compute_cost(AL, Y):
-    return -np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))
-""",
-    "linear_backward": """
-def linear_backward(dZ, cache):
-    A_prev, W, b = cache
-    m = A_prev.shape[1]
-    return W.T @ dZ, dZ @ A_prev.T / m, dZ.mean(axis=1, keepdims=True)
-""",
-}
+ALTERNATIVE_STYLES = CORRECT_STYLES  # shared with the robustness suite and the agreement test
 
 
 @pytest.mark.parametrize("function_name", sorted(ALTERNATIVE_STYLES))

@@ -81,7 +81,8 @@ def copy_helpers(assignment, folder):
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / relative, folder / relative)
     for images in files.images:
-        shutil.copytree(source / images, folder / images, ignore=shutil.ignore_patterns(*sync_helpers.IGNORED))
+        shutil.copytree(source / images, folder / images, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(*sync_helpers.IGNORED))
 
 
 def coalesce_streams(nb):

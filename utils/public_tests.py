@@ -489,7 +489,8 @@ def linear_forward_test(target):
     ok, result, _ = checker.call(case, (A, W, b), ["A", "W", "b"])
     if ok and checker.check_tuple(case, result, ["Z", "cache"]):
         Z, cache = result
-        checker.check(case, Z, expected.LINEAR_FORWARD_Z, "Z", "Z = np.dot(W, A) + b")
+        checker.check(case, Z, expected.LINEAR_FORWARD_Z, "Z",
+                      "Z is the matrix product of W and A (np.dot, W first) plus b, equation (1)")
         checker.check(case, cache, (A, W, b), "cache", "the cache is the tuple (A, W, b) of the inputs")
     checker.finish()
 
@@ -551,8 +552,9 @@ def linear_backward_test(target):
     dZ, cache = tc.linear_backward_test_case()
     ok, result, _ = checker.call(case, (dZ, cache), ["dZ", "cache"])
     if ok and checker.check_tuple(case, result, ["dA_prev", "dW", "db"]):
-        hints = ("dA_prev = np.dot(W.T, dZ)", "dW = (1/m) * np.dot(dZ, A_prev.T) with m = A_prev.shape[1]",
-                 "db = (1/m) * np.sum(dZ, axis=1, keepdims=True)")
+        hints = ("dA_prev is the matrix product of W transposed and dZ, equation (5)",
+                 "dW is 1/m times the matrix product of dZ and A_prev transposed, m = A_prev.shape[1], equation (3)",
+                 "db is 1/m times the sum of dZ over the examples (axis=1, keepdims=True), equation (4)")
         for name, actual, wanted, hint in zip(("dA_prev", "dW", "db"), result, expected.LINEAR_BACKWARD, hints,
                                               strict=True):
             checker.check(case, actual, wanted, name, hint)

@@ -37,6 +37,9 @@ class StudentCode:
 def read_notebook(path):
     """Parse a submitted notebook (any nbformat version 3 or 4), with a clear error if impossible."""
     path = Path(path)
+    if path.is_symlink():
+        raise SubmissionError(f"{path.name}: the submitted notebook is a symbolic link, not a file; "
+                              "submit the notebook itself.")
     if not path.is_file():
         raise SubmissionError(f"{path.name}: the notebook is missing from the submission.")
     size = path.stat().st_size

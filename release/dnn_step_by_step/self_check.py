@@ -14,8 +14,11 @@ import io
 import sys
 from pathlib import Path
 
-import notebook_code
-import public_tests
+if __package__:  # the installed course package (tests)
+    from . import notebook_code, public_tests
+else:  # by flat name, from a student's assignment folder
+    import notebook_code
+    import public_tests
 
 
 def _grade_info(nb):

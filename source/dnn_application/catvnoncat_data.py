@@ -62,14 +62,18 @@ def candidate_dirs(data_dir=None):
     """Folders that may hold the HDF5 files, in the order they are searched.
 
     The ``data_dir`` argument alone if given, else ``$CATVNONCAT_DATA_DIR`` alone if set,
-    else ``./datasets`` in the working directory, then the ``datasets`` folder of the course
-    repository (so that classic files dropped there serve every notebook of the course).
+    else ``./datasets`` in the working directory, then a ``datasets`` folder one or two levels
+    up (the course repository's, seen from ``source/``, ``release/`` or ``notebooks/<assignment>/``,
+    so that classic files dropped there serve every notebook of the course), then the one next
+    to the folder of this module (the repository's, seen from ``utils/``).
     """
     if data_dir is not None:
         return [Path(data_dir)]
     if os.environ.get("CATVNONCAT_DATA_DIR"):
         return [Path(os.environ["CATVNONCAT_DATA_DIR"])]
-    folders = [Path.cwd() / "datasets", Path(__file__).resolve().parent.parent / "datasets"]
+    here = Path.cwd()
+    folders = [here / "datasets", *(up / "datasets" for up in list(here.parents)[:2]),
+               Path(__file__).resolve().parent.parent / "datasets"]
     return [folder for i, folder in enumerate(folders) if folder.resolve() not in {f.resolve() for f in folders[:i]}]
 
 

@@ -225,7 +225,7 @@ def L_model_backward_test_case_3layers():
     A = X
     for l in (1, 2, 3):
         W, b = parameters["W" + str(l)], parameters["b" + str(l)]
-        Z = np.dot(W, A) + b
+        Z = W @ A + b  # equation (1) of the notebook
         caches.append(((A, W, b), Z))
         A = np.maximum(0, Z) if l < 3 else 1 / (1 + np.exp(-Z))
     Y = np.array([[1, 0, 1, 0]])

@@ -85,7 +85,8 @@ def _markings(draw, rng, cx, cy, rx, ry, pattern, extras):
     """Tabby stripes, calico patches or a white tuxedo muzzle on the head."""
     if pattern == "tabby":
         for k in (-1, 0, 1):
-            line(draw, [(cx + k * rx * 0.2, cy - ry * 0.85), (cx + k * rx * 0.15, cy - ry * 0.45)], extras[0], rx * 0.07)
+            line(draw, [(cx + k * rx * 0.2, cy - ry * 0.85), (cx + k * rx * 0.15, cy - ry * 0.45)], extras[0],
+                 rx * 0.07)
         for side in (-1, 1):
             for k in range(2):
                 y = cy + ry * (0.05 + 0.18 * k)

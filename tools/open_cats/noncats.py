@@ -10,7 +10,8 @@ import numpy as np
 from .shapes import ellipse, jitter_colour, line, mix, polygon, random_colour, shade
 
 # Deliberately the same range as the cats' coats, so colour alone does not give a cat away.
-ANIMAL_FUR = [(140, 100, 65), (200, 160, 110), (40, 35, 32), (232, 228, 220), (210, 125, 60), (125, 125, 130), (225, 200, 160)]
+ANIMAL_FUR = [(140, 100, 65), (200, 160, 110), (40, 35, 32), (232, 228, 220), (210, 125, 60), (125, 125, 130),
+              (225, 200, 160)]
 ANIMALS = ("dog", "fox", "rabbit", "bird")
 
 
@@ -52,7 +53,8 @@ def fox(draw, rng, cx, cy, size):
         outer, inner = (cx + side * rx * 0.9, cy - ry * 0.3), (cx + side * rx * 0.15, cy - ry * 0.8)
         tip = (cx + side * rx * 0.7, cy - ry * rng.uniform(1.6, 2.0))
         polygon(draw, [outer, inner, tip], fur)
-        polygon(draw, [(tip[0] - rx * 0.1, tip[1] + ry * 0.3), (tip[0] + rx * 0.1, tip[1] + ry * 0.3), tip], (30, 25, 25))
+        polygon(draw, [(tip[0] - rx * 0.1, tip[1] + ry * 0.3), (tip[0] + rx * 0.1, tip[1] + ry * 0.3), tip],
+                (30, 25, 25))
     ellipse(draw, cx, cy, rx, ry, fur)
     white = (240, 235, 225)
     polygon(draw, [(cx - rx * 0.95, cy + ry * 0.1), (cx + rx * 0.95, cy + ry * 0.1), (cx, cy + ry * 1.5)], white)
@@ -87,12 +89,14 @@ def bird(draw, rng, cx, cy, size):
     body = random_colour(rng)
     r = size / 2
     side = rng.choice([-1, 1])
-    polygon(draw, [(cx - side * r * 0.6, cy), (cx - side * r * 1.6, cy + r * 0.3), (cx - side * r * 1.5, cy + r * 0.7)], shade(body, 0.7))
+    polygon(draw, [(cx - side * r * 0.6, cy), (cx - side * r * 1.6, cy + r * 0.3), (cx - side * r * 1.5, cy + r * 0.7)],
+            shade(body, 0.7))
     ellipse(draw, cx, cy, r, r * 0.75, body)
     ellipse(draw, cx - side * r * 0.1, cy + r * 0.05, r * 0.6, r * 0.4, shade(body, 0.75))
     hx, hy = cx + side * r * 0.75, cy - r * 0.55
     ellipse(draw, hx, hy, r * 0.45, r * 0.42, mix(body, random_colour(rng), 0.4))
-    polygon(draw, [(hx + side * r * 0.35, hy - r * 0.1), (hx + side * r * 0.35, hy + r * 0.12), (hx + side * r * 0.8, hy)], (230, 170, 40))
+    polygon(draw, [(hx + side * r * 0.35, hy - r * 0.1), (hx + side * r * 0.35, hy + r * 0.12),
+                   (hx + side * r * 0.8, hy)], (230, 170, 40))
     ellipse(draw, hx + side * r * 0.15, hy - r * 0.1, r * 0.08, r * 0.08, (10, 10, 10))
     for leg in (-0.2, 0.2):
         line(draw, [(cx + leg * r, cy + r * 0.7), (cx + leg * r, cy + r * 1.1)], (200, 140, 60), r * 0.06)
@@ -103,10 +107,13 @@ def car(draw, rng, cx, cy, size):
     paint = random_colour(rng)
     w, h = size * 0.8, size * 0.25
     draw.rounded_rectangle([cx - w, cy - h * 0.2, cx + w, cy + h], radius=h * 0.4, fill=paint)
-    polygon(draw, [(cx - w * 0.55, cy - h * 0.2), (cx - w * 0.3, cy - h * 1.1), (cx + w * 0.35, cy - h * 1.1), (cx + w * 0.6, cy - h * 0.2)], paint)
+    polygon(draw, [(cx - w * 0.55, cy - h * 0.2), (cx - w * 0.3, cy - h * 1.1), (cx + w * 0.35, cy - h * 1.1),
+                   (cx + w * 0.6, cy - h * 0.2)], paint)
     glass = jitter_colour(rng, (170, 200, 220), 20)
-    polygon(draw, [(cx - w * 0.45, cy - h * 0.3), (cx - w * 0.27, cy - h * 0.95), (cx - w * 0.02, cy - h * 0.95), (cx - w * 0.02, cy - h * 0.3)], glass)
-    polygon(draw, [(cx + w * 0.05, cy - h * 0.3), (cx + w * 0.05, cy - h * 0.95), (cx + w * 0.3, cy - h * 0.95), (cx + w * 0.48, cy - h * 0.3)], glass)
+    polygon(draw, [(cx - w * 0.45, cy - h * 0.3), (cx - w * 0.27, cy - h * 0.95), (cx - w * 0.02, cy - h * 0.95),
+                   (cx - w * 0.02, cy - h * 0.3)], glass)
+    polygon(draw, [(cx + w * 0.05, cy - h * 0.3), (cx + w * 0.05, cy - h * 0.95), (cx + w * 0.3, cy - h * 0.95),
+                   (cx + w * 0.48, cy - h * 0.3)], glass)
     for x in (-0.55, 0.55):
         ellipse(draw, cx + x * w, cy + h, h * 0.55, h * 0.55, (25, 25, 25))
         ellipse(draw, cx + x * w, cy + h, h * 0.25, h * 0.25, (170, 170, 170))
@@ -142,9 +149,11 @@ def tree(draw, rng, cx, cy, size):
     draw.rectangle([cx - size * 0.08, cy, cx + size * 0.08, cy + size * 0.8], fill=trunk)
     if rng.random() < 0.5:
         for _ in range(4):
-            ellipse(draw, cx + rng.uniform(-0.3, 0.3) * size, cy - rng.uniform(0.1, 0.5) * size, size * 0.35, size * 0.3, leaves)
+            ellipse(draw, cx + rng.uniform(-0.3, 0.3) * size, cy - rng.uniform(0.1, 0.5) * size,
+                    size * 0.35, size * 0.3, leaves)
     else:
-        polygon(draw, [(cx - size * 0.5, cy + size * 0.1), (cx + size * 0.5, cy + size * 0.1), (cx, cy - size * 0.9)], leaves)
+        polygon(draw, [(cx - size * 0.5, cy + size * 0.1), (cx + size * 0.5, cy + size * 0.1), (cx, cy - size * 0.9)],
+                leaves)
 
 
 def cup(draw, rng, cx, cy, size):

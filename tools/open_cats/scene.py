@@ -56,7 +56,8 @@ def background(rng):
         if rng.random() < 0.5:
             mask = ((xx // period + yy // period) % 2).astype(bool)
         else:
-            mask = ((xx * np.cos(rng.uniform(0, np.pi)) + yy * np.sin(rng.uniform(0, np.pi))) // period % 2).astype(bool)
+            angle_x, angle_y = np.cos(rng.uniform(0, np.pi)), np.sin(rng.uniform(0, np.pi))
+            mask = ((xx * angle_x + yy * angle_y) // period % 2).astype(bool)
         pixels = np.where(mask[..., None], np.asarray(a, float), np.asarray(b, float))
     else:
         pixels = _gradient(rng, random_colour(rng), random_colour(rng))
