@@ -62,7 +62,8 @@ def check(path):
             score += points.get(name, 0)
             print(f"PASS  {name} ({points.get(name, 0):g} points)")
         except AssertionError as failure:
-            print(f"FAIL  {name} (0 of {points.get(name, 0):g} points)\n      " + str(failure).replace("\n", "\n      "))
+            details = str(failure).replace("\n", "\n      ")
+            print(f"FAIL  {name} (0 of {points.get(name, 0):g} points)\n      {details}")
     total = sum(points.get(name, 0) for name in names)
     print(f"\nPublic tests: {score:g} / {total:g} points. Hidden tests, worth as much again, run when you are graded.")
     return score, total
