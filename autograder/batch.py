@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from autograder.assignments import REPOSITORY, load_assignment
-from autograder.grading import Settings, grade_notebook
+from autograder.grading import FunctionResult, Result, Settings, grade_notebook
 from coursekit.notebook_code import MAX_NOTEBOOK_MB
 
 
@@ -26,7 +26,8 @@ def grade_bytes(assignment_id, student, notebook_name, data, settings=None):
     """
     assignment = load_assignment(assignment_id)
     settings = settings or Settings()
-    settings = Settings(settings.limits, settings.isolation, (REPOSITORY,))
+    # Isolation is what this worker can do (decided here, now); its copy of the course is hidden.
+    settings = Settings(settings.limits, "", (*settings.hidden, REPOSITORY))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / notebook_name
         if data is not None:
@@ -55,15 +56,29 @@ def grade_all(assignment, found, settings=None, jobs=2, scheduler=None, progress
             futures = [client.submit(grade_bytes, assignment.id, student, assignment.notebook, _read(path), settings,
                                      key=f"grade-{assignment.id}-{student}", pure=False)
                        for student, path in found]
+            students = dict(zip(futures, (student for student, _ in found), strict=True))
             for future in dask_completed(futures):
-                yield future.result()
+                yield _outcome(future, assignment, students[future])
                 if progress:
                     progress()
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(grade_notebook, assignment, student, path, settings) for student, path in found]
-        for future in as_completed(futures):
-            yield future.result()
+        students = {pool.submit(grade_notebook, assignment, student, path, settings): student
+                    for student, path in found}
+        for future in as_completed(students):
+            yield _outcome(future, assignment, students[future])
             if progress:
                 progress()
+
+
+def _outcome(future, assignment, student):
+    """The future's Result; a grader fault on one submission becomes that submission's error."""
+    try:
+        return future.result()
+    except Exception as error:  # the class must finish: record this one and go on
+        result = Result(student, assignment.id, error=f"the grader failed on this submission "
+                                                      f"({type(error).__name__}: {error}); please re-grade it")
+        result.functions = [FunctionResult(f.name, 0, f.public_points, 0, f.hidden_points, [result.error],
+                                           causes=["test-error"]) for f in assignment.functions]
+        return result

@@ -15,12 +15,14 @@ with every point it did earn and a message saying what went wrong.
 """
 
 import contextlib
+import dataclasses
 import io
 import time
 from dataclasses import dataclass, field
 
 from autograder import hidden_tests
-from autograder.sandbox import LIMITS_ONLY, Limits, RemoteFunction, Sandbox, SandboxError
+from autograder.reference_models import answer_key_from
+from autograder.sandbox import Limits, RemoteFunction, Sandbox, SandboxError, detect_isolation
 from coursekit import public_tests
 from coursekit.notebook_code import MAGIC, SubmissionError, extract_code, read_notebook
 
@@ -29,12 +31,13 @@ from coursekit.notebook_code import MAGIC, SubmissionError, extract_code, read_n
 class Settings:
     """How submissions are run, decided once when a grading run starts.
 
-    ``isolation`` is what :func:`autograder.sandbox.detect_isolation` found then; ``hidden``
-    lists the folders the sandbox must hide besides the usual ones (the course directory).
+    ``isolation`` is what :func:`autograder.sandbox.detect_isolation` found then (left empty,
+    :func:`grade_notebook` detects it itself); ``hidden`` lists the folders the sandbox must
+    hide besides the usual ones (the course directory).
     """
 
     limits: Limits = Limits()
-    isolation: str = LIMITS_ONLY
+    isolation: str = ""
     hidden: tuple = ()
 
 
@@ -152,6 +155,8 @@ def _run_test(test, session, name):
 def grade_notebook(assignment, student, notebook_path, settings=Settings()):
     """Grade one submitted notebook; never raises for anything the submission contains."""
     started = time.perf_counter()
+    if not settings.isolation:
+        settings = dataclasses.replace(settings, isolation=detect_isolation())
     result = Result(student, assignment.id, isolation=settings.isolation)
     try:
         nb = read_notebook(notebook_path)
@@ -162,31 +167,32 @@ def grade_notebook(assignment, student, notebook_path, settings=Settings()):
                                            causes=[cause]) for f in assignment.functions]
         result.seconds = time.perf_counter() - started
         return result
-    code = extract_code(nb, assignment.names)
-    result.notes.extend(code.notes)
-    session = _Session(assignment, code.definitions, settings, result.notes)
-    try:
-        for function in assignment.functions:
-            public = getattr(public_tests, f"{function.name}_test")
-            hidden = getattr(hidden_tests, f"{function.name}_hidden")
-            public_fraction, public_message, public_causes = _run_test(public, session, function.name)
-            hidden_fraction, hidden_message, hidden_causes = _run_test(hidden, session, function.name)
-            causes = list(dict.fromkeys(public_causes + hidden_causes))
-            public_messages = [public_message] if public_message else []
-            hidden_messages = [hidden_message] if hidden_message else []
-            if public_fraction == 1.0 and hidden_fraction == 0.0:
-                # Right on the published fixture only (hard-coded outputs?): not a correct function.
-                public_fraction = 0.0
-                public_messages.append(f"{function.name}: the public tests pass but every hidden test fails, so "
-                                       "the public points are not awarded either: is the function right only on "
-                                       "the example inputs?")
-                causes.append("public-only")
-            result.functions.append(FunctionResult(
-                function.name,
-                function.public_points if public_fraction == 1.0 else 0.0, function.public_points,
-                round(function.hidden_points * hidden_fraction, 2), function.hidden_points,
-                public_messages, hidden_messages, causes))
-    finally:
-        session.close()
+    with answer_key_from(assignment.folder.parent):
+        code = extract_code(nb, assignment.names)
+        result.notes.extend(code.notes)
+        session = _Session(assignment, code.definitions, settings, result.notes)
+        try:
+            for function in assignment.functions:
+                public = getattr(public_tests, f"{function.name}_test")
+                hidden = getattr(hidden_tests, f"{function.name}_hidden")
+                public_fraction, public_message, public_causes = _run_test(public, session, function.name)
+                hidden_fraction, hidden_message, hidden_causes = _run_test(hidden, session, function.name)
+                causes = list(dict.fromkeys(public_causes + hidden_causes))
+                public_messages = [public_message] if public_message else []
+                hidden_messages = [hidden_message] if hidden_message else []
+                if public_fraction == 1.0 and hidden_fraction == 0.0:
+                    # Right on the published fixture only (hard-coded outputs?): not a correct function.
+                    public_fraction = 0.0
+                    public_messages.append(f"{function.name}: the public tests pass but every hidden test fails, so "
+                                           "the public points are not awarded either: is the function right only on "
+                                           "the example inputs?")
+                    causes.append("public-only")
+                result.functions.append(FunctionResult(
+                    function.name,
+                    function.public_points if public_fraction == 1.0 else 0.0, function.public_points,
+                    round(function.hidden_points * hidden_fraction, 2), function.hidden_points,
+                    public_messages, hidden_messages, causes))
+        finally:
+            session.close()
     result.seconds = time.perf_counter() - started
     return result

@@ -107,21 +107,40 @@ class SandboxedGrading(NbGraderPreprocessor):
 
 
 class RebuildFromRelease(NbGraderPreprocessor):
-    """Replace the submission by the released notebook holding the student's graded-function cells."""
+    """Replace the submission by the released notebook holding the student's graded-function cells.
+
+    Never stops nbgrader: without a released notebook (``nbgrader generate_assignment`` not run
+    on this machine) or on anything unexpected, it logs why and hands on the submission as it is.
+    """
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         coursedir = course_config.course_directory(self.config)
         release = Path(coursedir.format_path(coursedir.release_directory, ".", info["assignment"]))
-        released = read_notebook(release / f"{info['notebook']}.ipynb")
+        path = release / f"{info['notebook']}.ipynb"
+        if not path.is_file():
+            self.log.warning("No released notebook %s (run nbgrader generate_assignment): the submission of %s is "
+                             "sanitized as submitted; its score still comes from the course's grader", path,
+                             info["student"])
+            return nb, resources
+        try:
+            return self._rebuild(nb, read_notebook(path)), resources
+        except Exception as error:  # the scores never depend on this step: keep going
+            self.log.warning("Could not rebuild %s's notebook from %s (%s: %s); sanitizing it as submitted",
+                             info["student"], path, type(error).__name__, error)
+            return nb, resources
+
+    @staticmethod
+    def _rebuild(nb, released):
         student = {}
-        for cell in nb.cells:
-            source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
-            header = GRADED_HEADER.match(source)
+        for cell in nb.get("cells", []):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            header = GRADED_HEADER.search(source)
             if header:
                 student[header.group(1)] = source  # the last one wins, as in the grader
         for cell in released.cells:
             header = GRADED_HEADER.match(cell.source) if cell.cell_type == "code" else None
             if header and cell.metadata.get("nbgrader", {}).get("solution") and header.group(1) in student:
                 cell.source = student[header.group(1)]
-        return released, resources
+        return released

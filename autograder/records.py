@@ -17,12 +17,19 @@ from nbgrader.utils import parse_utc
 
 
 def ensure_assignment(course_root, db_url, assignment):
-    """Register the assignment's grade cells in the gradebook (``nbgrader generate_assignment``) if needed."""
+    """Register the assignment's grade cells in the gradebook (``nbgrader generate_assignment``) if needed.
+
+    Needed when a grade cell is missing or its points differ from ``source/`` (edited since the
+    last generate): nbgrader would otherwise score cells against stale maxima.
+    """
     with Gradebook(db_url) as gradebook:
         try:
             notebook = gradebook.find_notebook(assignment.notebook_id, assignment.id)
-            if {c.name for c in notebook.grade_cells} >= set(_grade_ids(assignment)):
-                return
+            registered = {c.name: c.max_score for c in notebook.grade_cells}
+            wanted = {f.public_id: f.public_points for f in assignment.functions}
+            wanted.update({f.hidden_id: f.hidden_points for f in assignment.functions})
+            if all(abs(registered.get(cell, -1) - points) < 1e-9 for cell, points in wanted.items()):
+                return  # every grade cell is there, with the points source/ gives it now
         except MissingEntry:
             pass
     bin_dir = Path(sys.executable).parent

@@ -24,10 +24,13 @@ iterations 0, 100, 200, ...
 Also here: the logistic-regression baseline of the application notebook's discussion.
 """
 
+import contextlib
+import contextvars
 import copy
 import functools
 import linecache
 import re
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -38,6 +41,32 @@ ASSIGNMENTS = ("dnn_step_by_step", "dnn_application")
 GRADED_HEADER = re.compile(r"#\s*GRADED FUNCTION:\s*(\w+)[ \t]*\n?")
 _START, _BEGIN, _END, _STOP = ("### START CODE HERE", "### BEGIN SOLUTION", "### END SOLUTION",
                                "### END CODE HERE")
+
+
+# The ``source/`` folder whose notebooks are the answer key: this repository's, unless a grading
+# run of another course directory says otherwise (:func:`answer_key_from`).
+_SOURCE_ROOT = contextvars.ContextVar("answer_key_source", default=SOURCE)
+
+
+@contextlib.contextmanager
+def answer_key_from(source_root):
+    """Take the answer key from ``source_root/<assignment>/`` while the block runs."""
+    token = _SOURCE_ROOT.set(Path(source_root).resolve())
+    try:
+        yield
+    finally:
+        _SOURCE_ROOT.reset(token)
+
+
+def _stamp(assignment):
+    """What identifies the answer key's current version: its notebook's path, size and mtime.
+
+    The caches below are keyed on it, so a long-lived process (the formgrader's Jupyter
+    server) sees an edit of ``source/`` at its next grading, as ``python -m autograder`` does.
+    """
+    path = notebook_path(assignment)
+    status = path.stat()
+    return str(path), status.st_size, status.st_mtime_ns
 
 
 class AnswerKeyError(ValueError):
@@ -79,7 +108,10 @@ def solved_source(cell_source, where="solution cell"):
 
 def notebook_path(assignment):
     """The source notebook of ``assignment`` (``source/<assignment>/*.ipynb``, exactly one)."""
-    notebooks = sorted((SOURCE / assignment).glob("*.ipynb"))
+    root = _SOURCE_ROOT.get()
+    if not (root / assignment).is_dir():  # a course holding only some assignments: the others from here
+        root = SOURCE
+    notebooks = sorted((root / assignment).glob("*.ipynb"))
     if len(notebooks) != 1:
         raise AnswerKeyError(f"source/{assignment}: expected exactly one notebook, found {[n.name for n in notebooks]}")
     return notebooks[0]
@@ -87,12 +119,12 @@ def notebook_path(assignment):
 
 def answer_key(assignment):
     """Graded function name -> solved source, in notebook order, for one assignment."""
-    return dict(_read_answer_key(assignment))
+    return dict(_read_answer_key(assignment, _stamp(assignment)))
 
 
-@functools.cache
-def _read_answer_key(assignment):
-    path = notebook_path(assignment)
+@functools.lru_cache(maxsize=16)
+def _read_answer_key(assignment, stamp):
+    path = Path(stamp[0])
     key = {}
     for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
         header = GRADED_HEADER.match(cell.source)
@@ -135,8 +167,12 @@ def notebook_scope(assignment):
     return scope
 
 
-@functools.cache
 def _solutions(assignment):
+    return _define_solutions(assignment, _stamp(assignment))
+
+
+@functools.lru_cache(maxsize=16)
+def _define_solutions(assignment, stamp):
     scope = notebook_scope(assignment)
     for name, source in answer_key(assignment).items():
         define(source, scope, f"<answer key {assignment}: {name}>")

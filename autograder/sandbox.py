@@ -161,9 +161,14 @@ class Sandbox:
                "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", "HOME": str(work), "TMPDIR": str(work),
                "PYTHONDONTWRITEBYTECODE": "1"}
         if self.isolation == BUBBLEWRAP:
+            if not shutil.which("bwrap"):
+                raise SandboxError("bubblewrap was available when grading started but is not installed now")
             command = self._bwrap(runner, work) + command
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, cwd=work, env=env, start_new_session=True)
+        try:
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.DEVNULL, cwd=work, env=env, start_new_session=True)
+        except OSError as error:  # the grader's machine, not the submission: say so
+            raise SandboxError(f"the sandbox could not start ({type(error).__name__}: {error})") from None
         return self
 
     def _bwrap(self, runner, work):

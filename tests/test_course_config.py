@@ -6,7 +6,10 @@ course's grader as from ``nbgrader autograde``; command-line options win over th
 """
 
 import csv
+import os
 import shutil
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -73,6 +76,30 @@ def test_a_customised_nbgrader_layout_is_graded_where_nbgrader_puts_it(tmp_path)
     assert {r.isolation for r in outcome.results} == {detect_isolation()}
     with open(course / "reports" / ASSIGNMENT / "grades.csv") as handle:
         assert {row["isolation"] for row in csv.DictReader(handle)} == {detect_isolation()}
+
+
+def cell_scores(db_url):
+    with Gradebook(db_url) as gradebook:
+        return {(s.student.id, g.name): g.auto_score for s in gradebook.find_assignment(ASSIGNMENT).submissions
+                for nb in s.notebooks for g in nb.grades}
+
+
+def test_nbgrader_autograde_and_our_grader_agree_on_a_customised_layout(tmp_path):
+    course = make_course(tmp_path / "course", CUSTOM_LAYOUT)
+    for student, attempt in (("ada", "correct"), ("bob", "hard-coded"), ("cy", "exception")):
+        submit(course, student, attempt, "turned_in", "{assignment}/{student}")
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    for step in (["generate_assignment", ASSIGNMENT, "--force"], ["autograde", ASSIGNMENT, "--force", "--create"]):
+        done = subprocess.run([str(bin_dir / "nbgrader"), *step], cwd=course, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-3000:]
+    db_url = f"sqlite:///{course / 'marks.sqlite'}"
+    stock = cell_scores(db_url)
+    assert (course / "autograded" / ASSIGNMENT / "bob").is_dir()  # nbgrader's own layout, as configured
+    grade_class(ASSIGNMENT, course, jobs=2)
+    ours = cell_scores(db_url)
+    assert len(stock) == 3 * 20 and stock == ours
+    assert sum(score for (student, _), score in ours.items() if student == "ada") == 100
 
 
 def test_the_command_line_grades_the_course_it_is_given(tmp_path, capsys):
