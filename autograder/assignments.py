@@ -17,6 +17,8 @@ assignment, read from two places and nowhere else.
     ``tools/sync_helpers.py`` keeps them as copies of ``utils/`` and ``datasets/``).
 """
 
+import fnmatch
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -29,8 +31,18 @@ SOURCE = REPOSITORY / "source"
 MANIFEST_NAME = "course.toml"
 MANIFEST = REPOSITORY / MANIFEST_NAME
 UTILS = REPOSITORY / "utils"
-# Never released by nbgrader (CourseDirectory.ignore in nbgrader_config.py), so never a stray file.
-IGNORED = (".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store")
+
+
+@functools.lru_cache(maxsize=4)
+def ignored_patterns(course=REPOSITORY):
+    """``CourseDirectory.ignore`` of the course's configuration: never released, never a stray file."""
+    from autograder.config import course_directory, load_config  # config needs the sandbox; import late
+
+    return tuple(course_directory(load_config(course)).ignore)
+
+
+def is_ignored(name, course=REPOSITORY):
+    return any(fnmatch.fnmatch(name, pattern) for pattern in ignored_patterns(course))
 
 
 @dataclass(frozen=True)

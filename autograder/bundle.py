@@ -39,7 +39,6 @@ the file and the line:
   ``release/`` is refused: run ``python tools/make_release.py``).
 """
 
-import fnmatch
 import io
 import json
 import re
@@ -48,7 +47,7 @@ from pathlib import Path, PurePosixPath
 
 import nbformat
 
-from autograder.assignments import IGNORED, REPOSITORY, SOURCE, load_manifest, manifest_path
+from autograder.assignments import REPOSITORY, SOURCE, is_ignored, load_manifest, manifest_path
 
 RELEASE = REPOSITORY / "release"
 # What a student installs: the notebook's imports, Jupyter, and nbformat for self_check.py.
@@ -235,7 +234,7 @@ def _files(assignment_id, folder, files):
 
 
 def _ignored(name):
-    return any(fnmatch.fnmatch(name, pattern) for pattern in IGNORED)
+    return is_ignored(name)
 
 
 def _check_origin(path, forbidden):

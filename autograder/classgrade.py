@@ -83,6 +83,7 @@ def grade_class(assignment_id, course=None, *, jobs=2, scheduler=None, students=
     records.write_gradebook(coursedir.db_url, assignment, results, timestamps)
     out = Path(coursedir.root) / "reports" / assignment.id
     records.write_csv(out / "grades.csv", assignment, results)
+    records.write_cases(out / "cases.csv", assignment, results)
     for result in results:
         records.write_feedback(coursedir.format_path(coursedir.feedback_directory, result.student, assignment.id),
                                assignment, result)

@@ -16,6 +16,7 @@ import os
 import re
 from pathlib import Path
 
+from jupyter_core.paths import jupyter_config_path
 from nbgrader.coursedir import CourseDirectory
 from traitlets import Float, Integer
 from traitlets.config import Config, Configurable
@@ -50,15 +51,18 @@ class GradingSandbox(Configurable):
 
 
 def load_config(course=None, overrides=None):
-    """The traitlets config of a course: its ``nbgrader_config.py``, then ``overrides``.
+    """The traitlets config of a course: the ``nbgrader_config.py`` files nbgrader reads, then ``overrides``.
 
     ``course`` defaults to the current directory, as for nbgrader's own commands. When it is
     given, it is also the course root, whatever the file says (as ``--CourseDirectory.root``).
     """
     folder = Path(course or os.getcwd()).resolve()
     config = Config()
-    if (folder / CONFIG_FILE).is_file():
-        config.merge(PyFileConfigLoader(CONFIG_FILE, path=str(folder)).load_config())
+    # As nbgrader's apps: the Jupyter config folders (``~/.jupyter``, ``<prefix>/etc/jupyter``,
+    # ``/etc/jupyter``, ...), least specific first, then the course's own file, which wins.
+    for directory in [*reversed(jupyter_config_path()), str(folder)]:
+        if (Path(directory) / CONFIG_FILE).is_file():
+            config.merge(PyFileConfigLoader(CONFIG_FILE, path=directory).load_config())
     if course is not None or "root" not in config.get("CourseDirectory", {}):
         config.CourseDirectory.root = str(folder)
     if overrides:

@@ -51,6 +51,7 @@ class FunctionResult:
     public_messages: list = field(default_factory=list)
     hidden_messages: list = field(default_factory=list)
     causes: list = field(default_factory=list)  # cause ids: public_tests.CAUSES and report.GRADER_CAUSES
+    cases: list = field(default_factory=list)   # one dict per problem: test, case, field, expected, actual, cause, hint
 
     @property
     def messages(self):
@@ -135,21 +136,23 @@ class _Session:
 def _run_test(test, session, name):
     """Run one test function against the remote function.
 
-    Returns ``(fraction passed, message or None, cause ids)``.
+    Returns ``(fraction passed, message or None, cause ids, structured case results)``.
     """
     try:
         session.ensure()
     except SandboxError as error:
-        return 0.0, f"{name}: could not run the submission's code: {error}", ["could-not-run"]
+        return 0.0, f"{name}: could not run the submission's code: {error}", ["could-not-run"], []
     target = RemoteFunction(session.ensure, name)
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             test(target)
-        return 1.0, None, []
+        return 1.0, None, [], []
     except public_tests.TestFailure as failure:
-        return (failure.cases - failure.failed_cases) / max(failure.cases, 1), str(failure), list(failure.causes)
+        cases = [dataclasses.asdict(case) for case in failure.results]
+        return ((failure.cases - failure.failed_cases) / max(failure.cases, 1), str(failure), list(failure.causes),
+                cases)
     except Exception as error:  # a test that breaks is the grader's problem, never the student's points
-        return 0.0, f"{name}: the test could not run ({type(error).__name__}: {error})", ["test-error"]
+        return 0.0, f"{name}: the test could not run ({type(error).__name__}: {error})", ["test-error"], []
 
 
 def grade_notebook(assignment, student, notebook_path, settings=Settings()):
@@ -175,8 +178,12 @@ def grade_notebook(assignment, student, notebook_path, settings=Settings()):
             for function in assignment.functions:
                 public = getattr(public_tests, f"{function.name}_test")
                 hidden = getattr(hidden_tests, f"{function.name}_hidden")
-                public_fraction, public_message, public_causes = _run_test(public, session, function.name)
-                hidden_fraction, hidden_message, hidden_causes = _run_test(hidden, session, function.name)
+                public_fraction, public_message, public_causes, public_cases = _run_test(public, session,
+                                                                                         function.name)
+                hidden_fraction, hidden_message, hidden_causes, hidden_cases = _run_test(hidden, session,
+                                                                                         function.name)
+                cases = ([{"test": "public", **case} for case in public_cases]
+                         + [{"test": "hidden", **case} for case in hidden_cases])
                 causes = list(dict.fromkeys(public_causes + hidden_causes))
                 public_messages = [public_message] if public_message else []
                 hidden_messages = [hidden_message] if hidden_message else []
@@ -191,7 +198,7 @@ def grade_notebook(assignment, student, notebook_path, settings=Settings()):
                     function.name,
                     function.public_points if public_fraction == 1.0 else 0.0, function.public_points,
                     round(function.hidden_points * hidden_fraction, 2), function.hidden_points,
-                    public_messages, hidden_messages, causes))
+                    public_messages, hidden_messages, causes, cases))
         finally:
             session.close()
     result.seconds = time.perf_counter() - started

@@ -1,8 +1,8 @@
 """Catalogue of known student mistakes, as small edits of the answer key.
 
 Each entry names a graded function, the way students actually get it wrong (from the classic
-course's forums, solution repositories and the notes in ``reference/classic-course-facts.md``)
-as one or two :class:`Edit` of the function's solution cell (a line replaced, an argument
+course's forums, public solution repositories and the facts sheet the course was specified
+from) as one or two :class:`Edit` of the function's solution cell (a line replaced, an argument
 changed), the pattern that the feedback must contain and the cause id that the public test
 must report. Because the wrong code is derived from the answer key
 (:mod:`autograder.reference_models`) rather than typed again, a change to a solution cell

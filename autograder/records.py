@@ -82,6 +82,23 @@ def write_csv(path, assignment, results):
                              *(f"{by_name.get(n, 0):g}" for n in assignment.names), result.error, result.isolation])
 
 
+CASE_FIELDS = ("test", "case", "field", "expected", "actual", "cause", "hint")
+
+
+def write_cases(path, assignment, results):
+    """One row per problem found, as structured data: student, function, then :data:`CASE_FIELDS`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "assignment", "function", *CASE_FIELDS])
+        for result in sorted(results, key=lambda r: r.student):
+            for function in result.functions:
+                for case in function.cases:
+                    writer.writerow([result.student, assignment.id, function.name,
+                                     *("" if case.get(key) is None else str(case[key]) for key in CASE_FIELDS)])
+
+
 def write_feedback(feedback_folder, assignment, result):
     """``<feedback_folder>/<notebook>.grading.html``: score per function and every message.
 

@@ -55,9 +55,16 @@ class Limits:
 
 
 class SandboxError(RuntimeError):
-    """The sandboxed process failed: it timed out, died, or answered nonsense."""
+    """The sandboxed process failed: it timed out, died, or answered nonsense.
+
+    ``cause_id`` is the cause the tests report for it (``timeout`` or ``process-died``).
+    """
 
     student_line = ""  # tells the tests' messages not to quote the grader's own code
+
+    def __init__(self, message, cause_id="process-died"):
+        super().__init__(message)
+        self.cause_id = cause_id
 
 
 class StudentCodeError(Exception):
@@ -245,7 +252,8 @@ class Sandbox:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     self.close()
-                    raise SandboxError(f"timed out after {timeout:g} s (an infinite loop, or far too much work)")
+                    raise SandboxError(f"timed out after {timeout:g} s (an infinite loop, or far too much work)",
+                                       cause_id="timeout")
                 if not selector.select(remaining):
                     continue
                 chunk = os.read(stream.fileno(), 1 << 16)

@@ -60,6 +60,19 @@ def test_limits_come_from_the_configuration_and_the_command_line_wins(tmp_path):
     assert sandbox_limits(load_config(tmp_path / "no-config-here")).call_seconds == 30.0  # documented default
 
 
+def test_jupyter_config_folders_are_read_as_nbgrader_reads_them_and_the_course_wins(tmp_path, monkeypatch):
+    site = tmp_path / "jupyter-config"
+    site.mkdir()
+    (site / "nbgrader_config.py").write_text("c = get_config()\nc.GradingSandbox.call_seconds = 7.0\n"
+                                              "c.GradingSandbox.memory_mb = 900\n")
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(site))
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "nbgrader_config.py").write_text("c = get_config()\nc.GradingSandbox.memory_mb = 2000\n")
+    limits = sandbox_limits(load_config(course))
+    assert (limits.call_seconds, limits.memory_mb) == (7.0, 2000)
+
+
 def test_a_customised_nbgrader_layout_is_graded_where_nbgrader_puts_it(tmp_path):
     course = make_course(tmp_path / "course", CUSTOM_LAYOUT)
     submit(course, "ada", "correct", "turned_in", "{assignment}/{student}")
@@ -76,6 +89,12 @@ def test_a_customised_nbgrader_layout_is_graded_where_nbgrader_puts_it(tmp_path)
     assert {r.isolation for r in outcome.results} == {detect_isolation()}
     with open(course / "reports" / ASSIGNMENT / "grades.csv") as handle:
         assert {row["isolation"] for row in csv.DictReader(handle)} == {detect_isolation()}
+    with open(course / "reports" / ASSIGNMENT / "cases.csv") as handle:
+        cases = list(csv.DictReader(handle))
+    assert {row["student"] for row in cases} == {"bob"}  # ada has no problem to report
+    timeouts = [row for row in cases if row["function"] == "compute_cost"]
+    assert {row["test"] for row in timeouts} == {"public", "hidden"}
+    assert {row["cause"] for row in timeouts} == {"timeout"}
 
 
 def cell_scores(db_url):

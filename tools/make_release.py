@@ -82,7 +82,7 @@ def copy_helpers(assignment, folder):
         shutil.copyfile(source / relative, folder / relative)
     for images in files.images:
         shutil.copytree(source / images, folder / images, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns(*sync_helpers.IGNORED))
+                        ignore=shutil.ignore_patterns(*sync_helpers.ignored_patterns()))
 
 
 def coalesce_streams(nb):

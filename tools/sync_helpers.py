@@ -14,16 +14,15 @@ Usage: ``python tools/sync_helpers.py [--check] [--source DIR] [assignment ...]`
 """
 
 import argparse
-import fnmatch
 import shutil
 import sys
 from pathlib import Path
 
-from autograder.assignments import IGNORED, REPOSITORY, SOURCE, load_manifest, manifest_path
+from autograder.assignments import REPOSITORY, SOURCE, is_ignored, load_manifest, manifest_path
 
 
 def _ignored(name):
-    return any(fnmatch.fnmatch(name, pattern) for pattern in IGNORED)
+    return is_ignored(name)
 
 
 def stale(files, folder, repository=REPOSITORY):
