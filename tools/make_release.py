@@ -30,7 +30,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.assignments import load_manifest
+from autograder.assignments import ignored_patterns, load_manifest
 from autograder.sample_class import NOTEBOOKS, SOLUTION_DELIMITER
 from coursetools import sync_helpers
 
@@ -82,7 +82,7 @@ def copy_helpers(assignment, folder):
         shutil.copyfile(source / relative, folder / relative)
     for images in files.images:
         shutil.copytree(source / images, folder / images, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns(*sync_helpers.ignored_patterns()))
+                        ignore=shutil.ignore_patterns(*ignored_patterns()))
 
 
 def coalesce_streams(nb):
