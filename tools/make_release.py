@@ -179,7 +179,13 @@ def main(argv=None):
         for kind, build in targets:
             committed = ROOT / kind / assignment
             if not args.check:
-                build(assignment, committed)
+                # Built aside, then swapped in: a build that fails leaves the committed folder as it was.
+                with tempfile.TemporaryDirectory(dir=ROOT / kind) as scratch:
+                    fresh = Path(scratch) / assignment
+                    build(assignment, fresh)
+                    if committed.exists():
+                        shutil.rmtree(committed)
+                    fresh.rename(committed)
                 print(f"wrote {committed.relative_to(ROOT)}")
                 continue
             with tempfile.TemporaryDirectory() as scratch:
