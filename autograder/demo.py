@@ -3,7 +3,8 @@
 ``python -m autograder demo`` (what ``scripts/demo.sh`` runs) checks the data set, every
 generated file (each generator's ``--check``), the public tests on the answer key and the
 catalogue of known mistakes, then grades a synthetic class of both assignments in
-``artifacts/demo/`` with :func:`autograder.classgrade.grade_class` and prints a summary.
+``artifacts/demo/`` with :func:`autograder.classgrade.grade_class`, builds the student bundle of
+each assignment (:func:`autograder.bundle.build_bundle`) and prints a summary.
 """
 
 import contextlib
@@ -11,7 +12,8 @@ import importlib
 import io
 import shutil
 
-from autograder.assignments import REPOSITORY
+from autograder.assignments import REPOSITORY, load_catalogue
+from autograder.bundle import build_bundle
 from autograder.classgrade import grade_class
 from autograder.mistakes import CATALOGUE, build
 from autograder.reference_models import reference_functions
@@ -64,6 +66,13 @@ def check_mistakes():
     return f"known mistakes: all {len(CATALOGUE)} caught by the public tests"
 
 
+def student_bundles():
+    out = REPOSITORY / "artifacts" / "demo" / "bundles"
+    built = [build_bundle(assignment, out) for assignment in load_catalogue()]
+    return (f"student bundles, checked free of solutions and hidden tests: "
+            f"{', '.join(f'{p.name} ({p.stat().st_size >> 10} KB)' for p in built)} in {out}")
+
+
 def sample_class(students=12):
     course = REPOSITORY / "artifacts" / "demo"
     if course.exists():
@@ -81,7 +90,7 @@ def run_demo():
     """Run every step, report each, and return the number of failed steps."""
     steps = [check_data, check_generated("make_public_expected"), check_public_tests, check_mistakes]
     steps += [check_generated(name) for name in GENERATORS if name != "make_public_expected"]
-    steps.append(sample_class)
+    steps += [sample_class, student_bundles]
     failures = 0
     for step in steps:
         try:
