@@ -78,8 +78,15 @@ def write_csv(path, assignment, results):
         writer.writerow(["student", "assignment", "score", "max_score", *assignment.names, "problem", "isolation"])
         for result in sorted(results, key=lambda r: r.student):
             by_name = {f.name: f.score for f in result.functions}
-            writer.writerow([result.student, assignment.id, f"{result.score:g}", f"{result.max_score:g}",
-                             *(f"{by_name.get(n, 0):g}" for n in assignment.names), result.error, result.isolation])
+            writer.writerow([spreadsheet_safe(result.student), assignment.id, f"{result.score:g}",
+                             f"{result.max_score:g}", *(f"{by_name.get(n, 0):g}" for n in assignment.names),
+                             spreadsheet_safe(result.error), result.isolation])
+
+
+def spreadsheet_safe(text):
+    """A CSV cell that a spreadsheet shows as text: a leading ``= + - @`` (a formula) gets a quote."""
+    text = str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 CASE_FIELDS = ("test", "case", "field", "expected", "actual", "cause", "hint")
@@ -95,8 +102,9 @@ def write_cases(path, assignment, results):
         for result in sorted(results, key=lambda r: r.student):
             for function in result.functions:
                 for case in function.cases:
-                    writer.writerow([result.student, assignment.id, function.name,
-                                     *("" if case.get(key) is None else str(case[key]) for key in CASE_FIELDS)])
+                    writer.writerow([spreadsheet_safe(result.student), assignment.id, function.name,
+                                     *("" if case.get(key) is None else spreadsheet_safe(case[key])
+                                       for key in CASE_FIELDS)])
 
 
 def write_feedback(feedback_folder, assignment, result):

@@ -44,6 +44,15 @@ MESSAGE_CAUSES = (
 )
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def markdown_text(text):
+    """Student-controlled text (a folder name, a message) made inert in Markdown and HTML, on one line."""
+    text = " ".join(str(text).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
+
+
 def describe(cause):
     """What a cause id means, in a few words (a cause that is not an id is its own description)."""
     return GRADER_CAUSES.get(cause) or public_tests.describe_cause(cause)
@@ -128,11 +137,12 @@ def write_report(folder, assignment, results, top=15):
                      f"{full} of {len(scores)} |")
     lines += ["", "![scores](scores.png)", "", "## Most frequent failure causes", "",
               "| graded function | cause | what it means | students |", "| --- | --- | --- | --- |"]
-    lines += [f"| `{name}` | {_cause_cell(cause)} | {describe(cause)} | {count} |" for (name, cause), count in causes]
+    lines += [f"| `{name}` | {_cause_cell(cause)} | {markdown_text(describe(cause))} | {count} |"
+              for (name, cause), count in causes]
     problems = [r for r in results if r.error]
     if problems:
         lines += ["", "## Submissions that could not be read", ""]
-        lines += [f"- `{r.student}`: {r.error}" for r in problems]
+        lines += [f"- {markdown_text(r.student)}: {markdown_text(r.error)}" for r in problems]
     lines += ["", "![causes](causes.png)", ""]
     text = "\n".join(lines)
     (folder / "report.md").write_text(text)

@@ -7,6 +7,7 @@ more, and say what went wrong. The tamper cases check that the judgement cannot 
 from inside the sandbox and that the sandbox hides the course files.
 """
 
+import csv
 import os
 from pathlib import Path
 
@@ -99,6 +100,18 @@ def test_a_symlinked_notebook_is_refused_with_a_clear_message(tmp_path):
     (tmp_path / ASSIGNMENT.notebook).symlink_to(secret)
     result = grade_notebook(ASSIGNMENT, "student", tmp_path / ASSIGNMENT.notebook, settings())
     assert result.score == 0 and "symbolic link" in result.error
+
+
+def test_a_submission_folder_that_is_a_symbolic_link_is_refused(tmp_path):
+    real = tmp_path / "submitted" / "honest" / "dnn_step_by_step"
+    real.mkdir(parents=True)
+    (real / ASSIGNMENT.notebook).write_bytes(ATTEMPTS["correct"].data)
+    (tmp_path / "submitted" / "copycat").symlink_to(tmp_path / "submitted" / "honest")
+    copied = tmp_path / "submitted" / "copycat" / "dnn_step_by_step" / ASSIGNMENT.notebook
+    result = grade_notebook(ASSIGNMENT, "copycat", copied, settings())
+    assert result.score == 0 and "submission folder copycat is a symbolic link" in result.error
+    honest = grade_notebook(ASSIGNMENT, "honest", real / ASSIGNMENT.notebook, settings())
+    assert honest.score == 100
 
 
 def test_old_nbformat_3(tmp_path):
@@ -273,3 +286,25 @@ def test_assignment_2_solved_gets_100_and_blank_gets_0(tmp_path):
         nbformat.write(nb, path)
         result = grade_notebook(application, "student", path, settings())
         assert result.score == expected, [f.messages for f in result.functions]
+
+
+def test_student_text_cannot_inject_formulas_or_markup_into_the_class_reports(tmp_path):
+    from autograder import records, report
+    from autograder.grading import FunctionResult, Result
+
+    evil = Result("=HYPERLINK(\"http://x\")", ASSIGNMENT.id, error="<script>alert(1)</script> | `code` [x](y)")
+    evil.functions = [FunctionResult(f.name, 0, f.public_points, 0, f.hidden_points, [evil.error],
+                                     causes=["unreadable-notebook"],
+                                     cases=[{"test": "public", "case": "@SUM(A1)", "field": "-2+3", "expected": "1",
+                                             "actual": "+cmd", "cause": "wrong-values", "hint": None}])
+                      for f in ASSIGNMENT.functions]
+    records.write_csv(tmp_path / "grades.csv", ASSIGNMENT, [evil])
+    records.write_cases(tmp_path / "cases.csv", ASSIGNMENT, [evil])
+    for name in ("grades.csv", "cases.csv"):
+        with open(tmp_path / name) as handle:
+            cells = [cell for row in csv.reader(handle) for cell in row]
+        assert not any(cell[:1] in "=+-@" and cell for cell in cells), cells
+    text = report.write_report(tmp_path, ASSIGNMENT, [evil])
+    assert "<script" not in text and "&lt;script" in text
+    line = next(line for line in text.splitlines() if "HYPERLINK" in line)
+    assert "`" not in line.replace("\\`", "") and "](" not in line

@@ -76,6 +76,11 @@ def graded_twice(tmp_path_factory):
         for mistake in (m for m in CATALOGUE if m.function in names):
             nb = with_mistakes(solved_submission(assignment), [mistake])
             write(course, f"mistake-{mistake.id}", assignment, nbformat.writes(nb).encode())
+    # Someone else's folder reached through links: a student folder, and an assignment folder.
+    (course / "submitted" / "linked-student").symlink_to(course / "submitted" / "correct")
+    (course / "submitted" / "linked-assignment").mkdir()
+    (course / "submitted" / "linked-assignment" / "dnn_step_by_step").symlink_to(
+        course / "submitted" / "correct" / "dnn_step_by_step")
     write(course, "correct", "dnn_application", nbformat.writes(solved_submission("dnn_application")).encode())
     write(course, "blank", "dnn_application", nbformat.writes(release_notebook("dnn_application")).encode())
 
@@ -139,6 +144,14 @@ def test_no_tampering_attempt_earns_points_under_either_grader(graded_twice):
             earned = cells[f"{function}_public"] + cells[f"{function}_hidden"]
             assert earned == 0, f"{grader} gave {student} {earned} points for {function}"
     assert not (REPOSITORY / "pwned.txt").exists()
+
+
+def test_a_submission_reached_through_a_symbolic_link_earns_nothing_under_either_grader(graded_twice):
+    _, stock, ours, _, _ = graded_twice
+    for scores in (stock["dnn_step_by_step"], ours["dnn_step_by_step"]):
+        assert sum(scores["correct"].values()) == 100
+        assert sum(scores["linked-student"].values()) == 0
+        assert sum(scores["linked-assignment"].values()) == 0
 
 
 def test_stock_feedback_carries_the_teaching_message_and_no_hidden_code(graded_twice):

@@ -40,6 +40,10 @@ def read_notebook(path):
     if path.is_symlink():
         raise SubmissionError(f"{path.name}: the submitted notebook is a symbolic link, not a file; "
                               "submit the notebook itself.")
+    linked = next((folder for folder in (path.parent, path.parent.parent) if folder.is_symlink()), None)
+    if linked is not None:  # submitted/<student>/<assignment>/: someone else's work reached through a link
+        raise SubmissionError(f"{path.name}: the submission folder {linked.name} is a symbolic link; "
+                              "only a real folder of your own is graded.")
     if not path.is_file():
         raise SubmissionError(f"{path.name}: the notebook is missing from the submission.")
     size = path.stat().st_size
