@@ -50,8 +50,9 @@ c.GradingSandbox.cpu_seconds = 120     # CPU time, all requests of one submissio
 c.GradingSandbox.file_mb = 16          # largest file written
 c.GradingSandbox.exec_seconds = 30.0   # wall time of one cell of definitions
 c.GradingSandbox.call_seconds = 30.0   # wall time of one call of a graded function
-c.GradingSandbox.answer_mb = 64        # largest answer read back
+c.GradingSandbox.answer_mb = 16        # largest answer read back
 c.GradingSandbox.output_chars = 20000  # printed characters kept per request
+c.GradingSandbox.submission_seconds = 600.0  # wall time of one submission, restarts and all
 
 # Sanitizing starts from the released notebook holding the student's graded cells, so notebooks
 # saved without nbgrader metadata (VS Code, Colab) or with duplicated cells are autograded too

@@ -197,6 +197,28 @@ def _reads(path):
                                            "    return np.dot(W, A) + b, (A, W, b)\n")
 
 
+FORGED_ANSWER = """import gc, io, sys
+
+def linear_forward(A, W, b):
+    # Find the answer channel and the request being served, and answer in the grader's place.
+    request = sys._getframe(1).f_locals.get("request", {})
+    channel = next(o for o in gc.get_objects() if isinstance(o, io.TextIOWrapper) and o.fileno() > 2
+                   and o.writable() and not o.readable())
+    channel.write('{"id": "%s", "result": 1}\\n' % request.get("id"))
+    channel.flush()
+    return np.dot(W, A), (A, W, b)
+"""
+HUGE_ANSWER = "def linear_forward(A, W, b):\n    return [0] * 300000, (A, W, b)\n"
+
+
+def _with_cell_after(name, code):
+    """A solved notebook with an extra code cell holding ``code`` right after ``name``'s cell."""
+    nb = solved()
+    cell = cell_of(nb, name)
+    nb.cells.insert(nb.cells.index(cell) + 1, nbformat.v4.new_code_cell(code))
+    return nb
+
+
 def attempts():
     """Every attempt, freshly built (the notebooks come from the committed release/ and source/)."""
     found = [
@@ -251,6 +273,17 @@ def attempts():
                                                          "    socket.create_connection(('1.1.1.1', 53), timeout=2)\n"
                                                          "    return np.dot(W, A) + b, (A, W, b)\n")),
                 tamper="linear_forward", sandbox_only=True),
+        Attempt("forged-answer", "writes its own answer on the grader's channel",
+                as_bytes(with_function("linear_forward", FORGED_ANSWER)), tamper="linear_forward"),
+        Attempt("huge-answer", "returns 300000 values", as_bytes(with_function("linear_forward", HUGE_ANSWER)),
+                tamper="linear_forward"),
+        Attempt("nested-json", "JSON nested 100000 deep", b"[" * 100_000 + b"]" * 100_000),
+        Attempt("huge-expression", "a 400 kB expression in a cell",
+                as_bytes(_with_cell_after("linear_forward", "x = " + "+".join(["1"] * 200_000) + "\n"))),
+        Attempt("deep-expression", "an expression nested 50000 deep",
+                as_bytes(_with_cell_after("linear_forward", "x = " + "-" * 50_000 + "1\n"))),
+        Attempt("odd-exit-status", "compute_cost exits with status 200",
+                as_bytes(with_function("compute_cost", "import os\n\ndef compute_cost(AL, Y):\n    os._exit(200)\n"))),
     ]
     for name, code in CORRECT_STYLES.items():
         found.append(Attempt(f"style-{name}", f"{name} written another correct way",

@@ -20,6 +20,7 @@ LIMIT_OPTIONS = (  # --option, GradingSandbox trait, type
     ("--memory-mb", "memory_mb", int), ("--cpu-seconds", "cpu_seconds", int), ("--file-mb", "file_mb", int),
     ("--exec-seconds", "exec_seconds", float), ("--call-seconds", "call_seconds", float),
     ("--answer-mb", "answer_mb", int), ("--output-chars", "output_chars", int),
+    ("--submission-seconds", "submission_seconds", float),
 )
 
 

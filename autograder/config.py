@@ -40,6 +40,8 @@ class GradingSandbox(Configurable):
     call_seconds = Float(Limits.call_seconds, help="Wall time allowed for one call of a graded function.").tag(
         config=True)
     answer_mb = Integer(Limits.answer_mb, help="Largest answer read back from the sandbox, in MB.").tag(config=True)
+    submission_seconds = Float(Limits.submission_seconds, help="Wall time of one submission, all together.").tag(
+        config=True)
     output_chars = Integer(Limits.output_chars, help="Characters of printed output kept per request.").tag(
         config=True)
 
@@ -47,7 +49,7 @@ class GradingSandbox(Configurable):
         """The traits as the :class:`autograder.sandbox.Limits` the sandbox takes."""
         return Limits(memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds, file_mb=self.file_mb,
                       exec_seconds=self.exec_seconds, call_seconds=self.call_seconds, answer_mb=self.answer_mb,
-                      output_chars=self.output_chars)
+                      output_chars=self.output_chars, submission_seconds=self.submission_seconds)
 
 
 def load_config(course=None, overrides=None):

@@ -26,6 +26,9 @@ from autograder.sandbox import Limits, RemoteFunction, Sandbox, SandboxError, de
 from coursekit import public_tests
 from coursekit.notebook_code import MAGIC, SubmissionError, extract_code, read_notebook
 
+# Sandbox starts per submission (about 0.3 s each): a submission that keeps killing its process stops here.
+MAX_STARTS = 60
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -103,30 +106,45 @@ class _Session:
     def __init__(self, assignment, definitions, settings, notes):
         self.assignment, self.definitions, self.settings, self.notes = assignment, list(definitions), settings, notes
         self.sandbox = None
+        self.starts = 0
+        self.deadline = time.monotonic() + settings.limits.submission_seconds
 
     def ensure(self):
-        if self.sandbox is not None and self.sandbox.alive:
-            return self.sandbox
-        if self.sandbox is not None:
-            self.sandbox.close()
-        self.sandbox = Sandbox(self.assignment.helper_files, self.settings.limits, self.settings.isolation,
-                               self.settings.hidden).start()
-        for grade_id, code in self.assignment.setup_cells:
-            error, _ = self.sandbox.exec_cell(_strip_magics(code), grade_id)
-            if error:
-                raise SandboxError(f"setup cell {grade_id} failed: {error['type']}: {error['message']}")
-        for label, code in list(self.definitions):
-            try:
-                error, _ = self.sandbox.exec_cell(code, label)
-            except SandboxError as failure:
-                # This piece of code kills or hangs the process: drop it and start again without it.
-                self.definitions.remove((label, code))
-                self.notes.append(f"{label}: {failure}; its definitions were skipped.")
-                return self.ensure()
-            if error:
-                self.notes.append(f"{label}: {error['type']}: {error['message']}"
-                                  + (f" (at `{error['line']}`)" if error.get("line") else ""))
-        return self.sandbox
+        """A live sandbox holding the setup and the definitions that do not kill it.
+
+        Iterative and bounded: a definition that kills or hangs the process is dropped and the
+        sandbox started again, at most :data:`MAX_STARTS` times for the whole submission.
+        """
+        while True:
+            if time.monotonic() > self.deadline:
+                self.close()
+                raise SandboxError(f"this submission used up its {self.settings.limits.submission_seconds:g} s; "
+                                   "the rest of it was not run", cause_id="timeout")
+            if self.sandbox is not None and self.sandbox.alive:
+                return self.sandbox
+            if self.sandbox is not None:
+                self.sandbox.close()
+            self.starts += 1
+            if self.starts > MAX_STARTS:
+                raise SandboxError(f"this submission's code stopped its process {MAX_STARTS} times; "
+                                   "the rest of it was not run")
+            self.sandbox = Sandbox(self.assignment.helper_files, self.settings.limits, self.settings.isolation,
+                                   self.settings.hidden).start()
+            for grade_id, code in self.assignment.setup_cells:
+                error, _ = self.sandbox.exec_cell(_strip_magics(code), grade_id)
+                if error:
+                    raise SandboxError(f"setup cell {grade_id} failed: {error['type']}: {error['message']}")
+            for label, code in list(self.definitions):
+                try:
+                    error, _ = self.sandbox.exec_cell(code, label)
+                except SandboxError as failure:
+                    # This piece of code kills or hangs the process: drop it and start again without it.
+                    self.definitions.remove((label, code))
+                    self.notes.append(f"{label}: {failure}; its definitions were skipped.")
+                    break
+                if error:
+                    self.notes.append(f"{label}: {error['type']}: {error['message']}"
+                                      + (f" (at `{error['line']}`)" if error.get("line") else ""))
 
     def close(self):
         if self.sandbox is not None:

@@ -116,7 +116,9 @@ def write_report(folder, assignment, results, top=15):
 
     causes = failure_causes(results).most_common(top)
     fig, ax = plt.subplots(figsize=(9, 0.4 * max(len(causes), 1) + 1.2))
-    ax.barh([f"{name}: {cause}" for (name, cause), _ in causes][::-1], [n for _, n in causes][::-1], color="#c44e52")
+    # Labels are plain text: a "$" in a cause read from a message must not start matplotlib's mathtext.
+    labels = [f"{name}: {cause}".replace("$", r"\$") for (name, cause), _ in causes]
+    ax.barh(labels[::-1], [n for _, n in causes][::-1], color="#c44e52")
     ax.set_xlabel("students")
     ax.set_title("Most frequent failure causes")
     ax.tick_params(axis="y", labelsize=7)

@@ -50,8 +50,9 @@ class Limits:
     file_mb: int = 16           # largest file it may write
     exec_seconds: float = 30.0  # wall time of one cell
     call_seconds: float = 30.0  # wall time of one function call
-    answer_mb: int = 64         # largest answer read back
+    answer_mb: int = 16         # largest answer read back (the largest honest one is about 3 MB)
     output_chars: int = 20_000  # printed characters kept per request
+    submission_seconds: float = 600.0  # wall time of one submission, restarts and all requests together
 
 
 class SandboxError(RuntimeError):
@@ -73,14 +74,21 @@ class StudentCodeError(Exception):
     student_line = ""
 
 
+def _is_error(error):
+    """An error description as the child sends it: type, message and line, all strings."""
+    return isinstance(error, dict) and all(isinstance(error.get(key, ""), str) for key in ("type", "message", "line"))
+
+
 def _student_exception(error):
     """A local exception that carries the remote one's type name, message and line."""
-    if error["type"] == "NotImplementedError":
-        exception = NotImplementedError(error["message"])
+    kind = error.get("type", "")
+    kind = kind if kind.isidentifier() and len(kind) <= 100 else "Error"
+    message = error.get("message", "")[:2000]
+    if kind == "NotImplementedError":
+        exception = NotImplementedError(message)
     else:
-        cls = type(error["type"], (StudentCodeError,), {})
-        exception = cls(error["message"])
-    exception.student_line = error.get("line", "")
+        exception = type(kind, (StudentCodeError,), {})(message)
+    exception.student_line = error.get("line", "")[:500]
     return exception
 
 
@@ -228,19 +236,46 @@ class Sandbox:
         if not self.alive:
             raise SandboxError("the process running this submission has stopped")
         message["id"] = secrets.token_hex(8)
-        try:
-            self.process.stdin.write(wire.dumps(message).encode())
-            self.process.stdin.flush()
-        except (BrokenPipeError, OSError):
-            raise SandboxError(self._death_reason()) from None
+        self._write(wire.dumps(message).encode(), timeout)
         line = self._read_line(timeout)
+        # A line that breaks the protocol was forged by the submission's code: the channel can no
+        # longer be trusted, so the process is stopped (the next request starts a fresh one).
         try:
             answer = wire.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
+            self.close()
             raise SandboxError("the process running this submission answered garbage") from None
         if not isinstance(answer, dict) or answer.get("id") != message["id"]:
+            self.close()
             raise SandboxError("the process running this submission answered out of turn")
+        if not isinstance(answer.get("ok"), bool) or not isinstance(answer.get("printed", ""), str) or (
+                not answer["ok"] and not _is_error(answer.get("error"))):
+            self.close()
+            raise SandboxError("the process running this submission answered in the wrong form")
         return answer
+
+    def _write(self, data, timeout):
+        """Send ``data`` to the child within ``timeout``: a child that stops reading cannot hang the grader."""
+        deadline = time.monotonic() + timeout
+        fd = self.process.stdin.fileno()
+        os.set_blocking(fd, False)
+        view = memoryview(data)
+        with selectors.DefaultSelector() as selector:
+            selector.register(fd, selectors.EVENT_WRITE)
+            while view:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self.close()
+                    raise SandboxError(f"stopped reading its input for {timeout:g} s (busy, or blocked on purpose)",
+                                       cause_id="timeout")
+                if not selector.select(remaining):
+                    continue
+                try:
+                    view = view[os.write(fd, view):]
+                except BlockingIOError:
+                    continue
+                except OSError:  # broken pipe: the child is gone
+                    raise SandboxError(self._death_reason()) from None
 
     def _read_line(self, timeout):
         deadline = time.monotonic() + timeout
@@ -268,16 +303,20 @@ class Sandbox:
                     raise SandboxError(f"answer larger than {self.limits.answer_mb} MB")
 
     def _death_reason(self):
-        code = self.process.wait() if self.process else None
+        status = self.process.wait() if self.process else None
+        code = status
         if code is not None and code > 128 and self.isolation == BUBBLEWRAP:
             code = 128 - code  # bwrap reports a child killed by signal N as exit code 128 + N
         if code is not None and code < 0:
-            name = signal.Signals(-code).name
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:  # no such signal: a plain exit status above 128
+                return f"the process running this submission exited (code {status}) before answering"
             if name in ("SIGKILL", "SIGSEGV", "SIGABRT"):
                 return (f"the process running this submission was killed ({name}): it may have run out of "
                         f"memory (limit {self.limits.memory_mb} MB) or CPU time, or stopped itself")
             return f"the process running this submission stopped on {name}"
-        return f"the process running this submission exited (code {code}) before answering"
+        return f"the process running this submission exited (code {status}) before answering"
 
     def exec_cell(self, code, name):
         """Run a cell; returns ``(error or None, printed)``; raises SandboxError if the process fails."""
@@ -292,7 +331,7 @@ class Sandbox:
             raise _student_exception(answer["error"])
         try:
             return wire.decode(answer["result"]), wire.decode(answer["args_after"]), answer.get("printed", "")
-        except (wire.WireError, KeyError, TypeError, ValueError) as error:
+        except (wire.WireError, KeyError, TypeError, ValueError, RecursionError) as error:
             raise SandboxError(f"unreadable answer: {error}") from None
 
 

@@ -11,6 +11,7 @@ import json
 import numpy as np
 
 MAX_DEPTH = 64
+MAX_NODES = 200_000  # values rebuilt from one answer; the course's largest answer has a few hundred
 
 
 class WireError(ValueError):
@@ -44,27 +45,35 @@ def encode(value, depth=0):
     raise WireError(f"values of type {type(value).__name__} cannot be graded")
 
 
-def decode(data, depth=0):
-    """The value that :func:`encode` turned into ``data``; raises :class:`WireError` on anything else."""
+def decode(data, depth=0, budget=None):
+    """The value that :func:`encode` turned into ``data``; raises :class:`WireError` on anything else.
+
+    At most :data:`MAX_NODES` values (an array counts as one) are rebuilt: a forged answer of
+    millions of tiny items costs the grader a bounded amount of memory and time.
+    """
+    budget = [MAX_NODES] if budget is None else budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise WireError(f"more than {MAX_NODES} values in one answer")
     if depth > MAX_DEPTH:
         raise WireError("value nested too deeply")
     if data is None or isinstance(data, (bool, str, int)):
         return data
     if isinstance(data, list):
-        return [decode(item, depth + 1) for item in data]
+        return [decode(item, depth + 1, budget) for item in data]
     if isinstance(data, dict) and len(data) == 1:
         (kind, payload), = data.items()
         if kind == "float" and isinstance(payload, str):
             return float(payload)
         if kind == "scalar" and isinstance(payload, dict):
-            array = decode(payload, depth + 1)
+            array = decode(payload, depth + 1, budget)
             if not isinstance(array, np.ndarray) or array.shape != ():
                 raise WireError("a numpy scalar must hold one value")
             return array[()]
         if kind == "tuple" and isinstance(payload, list):
-            return tuple(decode(item, depth + 1) for item in payload)
+            return tuple(decode(item, depth + 1, budget) for item in payload)
         if kind == "dict" and isinstance(payload, dict):
-            return {str(key): decode(item, depth + 1) for key, item in payload.items()}
+            return {str(key): decode(item, depth + 1, budget) for key, item in payload.items()}
     if isinstance(data, dict) and set(data) == {"ndarray", "dtype", "shape"}:
         dtype = np.dtype(data["dtype"])
         if dtype.kind not in "biuf":

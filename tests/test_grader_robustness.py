@@ -9,6 +9,7 @@ from inside the sandbox and that the sandbox hides the course files.
 
 import csv
 import os
+import time
 from pathlib import Path
 
 import nbformat
@@ -308,3 +309,78 @@ def test_student_text_cannot_inject_formulas_or_markup_into_the_class_reports(tm
     assert "<script" not in text and "&lt;script" in text
     line = next(line for line in text.splitlines() if "HYPERLINK" in line)
     assert "`" not in line.replace("\\`", "") and "](" not in line
+
+
+# ---------------------------------------------------------------------------------------------
+# One notebook never stops the class: bounded reads, deadlines, iterative restarts
+# ---------------------------------------------------------------------------------------------
+
+def test_a_forged_answer_on_the_grader_channel_earns_nothing_and_grading_goes_on(tmp_path):
+    result = grade_attempt("forged-answer", tmp_path)
+    assert scores(result)["linear_forward"] == 0
+    assert "answered in the wrong form" in messages(result, "linear_forward")
+    assert scores(result)["compute_cost"] == full("compute_cost")
+
+
+def test_an_answer_of_too_many_values_is_refused_cheaply(tmp_path):
+    result = grade_attempt("huge-answer", tmp_path)
+    assert scores(result)["linear_forward"] == 0
+    assert "more than 200000 values" in messages(result, "linear_forward")
+
+
+def test_json_nested_too_deeply_is_a_clear_error(tmp_path):
+    result = grade_attempt("nested-json", tmp_path)
+    assert result.score == 0 and "nested far too deeply" in result.error
+
+
+@pytest.mark.parametrize("attempt", ["huge-expression", "deep-expression"])
+def test_an_expression_the_parser_cannot_take_costs_nothing_else(tmp_path, attempt):
+    result = grade_attempt(attempt, tmp_path)
+    assert result.score == 100, result.notes
+
+
+def test_an_exit_status_above_128_is_reported_as_an_exit(tmp_path):
+    result = grade_attempt("odd-exit-status", tmp_path)
+    assert_only(result, "compute_cost", "exited (code 200)")
+
+
+def test_a_sandbox_that_stops_reading_cannot_hang_the_grader():
+    limits = Limits(memory_mb=768, cpu_seconds=60, exec_seconds=3, call_seconds=3)
+    with sandbox.Sandbox([], limits, ISOLATION) as box:
+        stopper = "import os, signal, threading\nthreading.Timer(0.2, os.kill, (os.getpid(), signal.SIGSTOP)).start()"
+        assert box.exec_cell(stopper, "stopper")[0] is None
+        time.sleep(0.6)  # stopped now: the next cell, larger than a pipe's buffer, cannot be delivered
+        started = time.monotonic()
+        with pytest.raises(sandbox.SandboxError, match="stopped reading its input"):
+            box.exec_cell("x = '" + "y" * 1_000_000 + "'", "large")
+        assert time.monotonic() - started < 10
+
+
+def test_restarts_are_bounded_and_do_not_grow_the_stack(tmp_path):
+    # 300 cells that each kill the process when defined: never more than MAX_STARTS sandboxes.
+    nb = solved()
+    for index in range(300):
+        nb.cells.append(nbformat.v4.new_code_cell(f"import os\n\ndef killer_{index}(_=os._exit(3)):\n    pass\n"))
+    result = grade(nb, tmp_path, Limits(memory_mb=768, cpu_seconds=60, exec_seconds=8, call_seconds=8,
+                                        submission_seconds=120))
+    assert result.functions and result.seconds < 150
+    assert any("stopped its process" in m for f in result.functions for m in f.messages), result.notes[-3:]
+
+
+def test_a_submission_has_a_wall_time_budget(tmp_path):
+    limits = Limits(memory_mb=768, cpu_seconds=60, exec_seconds=8, call_seconds=2, submission_seconds=6)
+    result = grade_attempt("infinite-loop", tmp_path, limits)
+    assert result.seconds < 40
+    assert any("used up its 6 s" in m for f in result.functions for m in f.messages)
+
+
+def test_mathtext_in_a_cause_cannot_break_the_report(tmp_path):
+    from autograder import report
+    from autograder.grading import FunctionResult, Result
+
+    odd = Result("ada", ASSIGNMENT.id)
+    message = "x. Likely cause: $\\frac{1}{$ unbalanced."
+    odd.functions = [FunctionResult(f.name, 0, f.public_points, 0, f.hidden_points, [f"{f.name}: {message}"])
+                     for f in ASSIGNMENT.functions]
+    assert "unbalanced" in report.write_report(tmp_path, ASSIGNMENT, [odd])
+    assert (tmp_path / "causes.png").stat().st_size > 0

@@ -97,7 +97,7 @@ def graded_twice(tmp_path_factory):
     return course, stock, ours, tampering, logs
 
 
-UNREADABLE = {"malformed-json", "binary-garbage"}  # nbgrader cannot even open these; both graders give 0
+UNREADABLE = {"malformed-json", "binary-garbage", "nested-json"}  # nbgrader cannot open these; both give 0
 
 
 def test_nbgrader_processes_every_readable_submission(graded_twice):

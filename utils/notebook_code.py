@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 MAX_NOTEBOOK_MB = 20
+MAX_CELL_CHARS = 200_000  # far above any solution cell; parsing more is only a way to stall the grader
 MAGIC = re.compile(r"^\s*[%!]")
 GRADED_HEADER = re.compile(r"^\s*#\s*GRADED FUNCTION:\s*(\w+)", re.M)
 
@@ -58,10 +59,14 @@ def read_notebook(path):
     except json.JSONDecodeError as error:
         raise SubmissionError(f"{path.name}: not valid notebook JSON (line {error.lineno}, column "
                               f"{error.colno}: {error.msg}). Was it edited in a text editor?") from None
+    except RecursionError:
+        raise SubmissionError(f"{path.name}: JSON nested far too deeply to be a notebook.") from None
     if not isinstance(data, dict) or "cells" not in data and "worksheets" not in data:
         raise SubmissionError(f"{path.name}: JSON without notebook cells.")
     try:
         return nbformat.reads(json.dumps(data), as_version=4)
+    except RecursionError:
+        raise SubmissionError(f"{path.name}: JSON nested far too deeply to be a notebook.") from None
     except Exception as error:  # nbformat raises several kinds on broken structure
         raise SubmissionError(f"{path.name}: not a readable notebook ({type(error).__name__}: {error}).") from None
 
@@ -76,9 +81,12 @@ def _without_magics(text):
 
 
 def _parse(text):
+    """The syntax tree of ``text``, or None: a cell too large, or nested too deeply, does not parse."""
+    if len(text) > MAX_CELL_CHARS:
+        return None
     try:
         return ast.parse(text)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 
@@ -164,8 +172,12 @@ def extract_code(nb, graded_names):
 
 
 def _syntax_error(text):
+    if len(text) > MAX_CELL_CHARS:
+        return f"the cell has {len(text)} characters, more than the {MAX_CELL_CHARS} a cell may have"
     try:
         ast.parse(text)
     except SyntaxError as error:
         return f"line {error.lineno}: {error.msg}"
+    except (RecursionError, MemoryError):
+        return "an expression nested too deeply to read"
     return "unknown"
