@@ -72,13 +72,16 @@ def grade_all(assignment, found, settings=None, jobs=2, scheduler=None, progress
                 progress()
 
 
+GRADER_FAULT = "the grader failed on this submission"
+
+
 def _outcome(future, assignment, student):
     """The future's Result; a grader fault on one submission becomes that submission's error."""
     try:
         return future.result()
     except Exception as error:  # the class must finish: record this one and go on
-        result = Result(student, assignment.id, error=f"the grader failed on this submission "
-                                                      f"({type(error).__name__}: {error}); please re-grade it")
+        result = Result(student, assignment.id,
+                        error=f"{GRADER_FAULT} ({type(error).__name__}: {error}); please re-grade it")
         result.functions = [FunctionResult(f.name, 0, f.public_points, 0, f.hidden_points, [result.error],
                                            causes=["test-error"]) for f in assignment.functions]
         return result

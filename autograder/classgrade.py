@@ -13,7 +13,7 @@ from pathlib import Path
 from autograder import config as course_config
 from autograder import records, report
 from autograder.assignments import REPOSITORY, load_assignment
-from autograder.batch import grade_all
+from autograder.batch import GRADER_FAULT, grade_all
 from autograder.grading import Settings
 from autograder.sandbox import detect_isolation
 
@@ -34,8 +34,13 @@ class ClassResult:
         return sum(r.score for r in self.results) / len(self.results) if self.results else 0.0
 
     @property
+    def grader_faults(self):
+        """Submissions the grader itself failed on (not the submission's fault): re-grade them."""
+        return [r.student for r in self.results if r.error.startswith(GRADER_FAULT)]
+
+    @property
     def unreadable(self):
-        return sum(bool(r.error) for r in self.results)
+        return sum(bool(r.error) and not r.error.startswith(GRADER_FAULT) for r in self.results)
 
     def summary(self):
         return (f"graded {len(self.results)} submission(s) of {self.assignment.id}: mean {self.mean:.1f} / "
@@ -63,9 +68,8 @@ def grade_class(assignment_id, course=None, *, jobs=2, scheduler=None, students=
         assignment = load_assignment(assignment_id, source.parent)
     except (OSError, ValueError) as error:
         raise GradingError(f"cannot read assignment {assignment_id!r} from {source}: {error}") from None
-    found = course_config.submissions(coursedir, assignment)
-    if students:
-        found = [(s, p) for s, p in found if s in set(students)]
+    everyone = course_config.submissions(coursedir, assignment)
+    found = [(s, p) for s, p in everyone if s in set(students)] if students else everyone
     if not found:
         where = coursedir.format_path(coursedir.submitted_directory, "<student>", assignment.id)
         raise GradingError(f"no submissions in {where}")
@@ -74,18 +78,25 @@ def grade_class(assignment_id, course=None, *, jobs=2, scheduler=None, students=
     if announce:
         where = f"Dask scheduler {scheduler}" if scheduler else f"{jobs} local job(s)"
         announce(f"grading {len(found)} submission(s) of {assignment.id} on {where}; isolation {settings.isolation}")
-    results = list(grade_all(assignment, found, settings, jobs, scheduler, progress))
     timestamps = {}
     for student, path in found:
         stamp = path.parent / "timestamp.txt"
         if stamp.is_file() and stamp.stat().st_size < 1024:
             timestamps[student] = stamp.read_text(errors="replace").strip()
-    records.write_gradebook(coursedir.db_url, assignment, results, timestamps)
     out = Path(coursedir.root) / "reports" / assignment.id
-    records.write_csv(out / "grades.csv", assignment, results)
-    records.write_cases(out / "cases.csv", assignment, results)
-    for result in results:
+    results = []
+    # Each result is kept as soon as it is known: gradebook, feedback page and a record of it.
+    for result in grade_all(assignment, found, settings, jobs, scheduler, progress):
+        records.write_gradebook(coursedir.db_url, assignment, [result], timestamps)
         records.write_feedback(coursedir.format_path(coursedir.feedback_directory, result.student, assignment.id),
                                assignment, result)
-    report.write_report(out, assignment, results)
+        records.save_result(out / "results", result)
+        results.append(result)
+    # The class files cover the whole class, also after a re-grade of a few students.
+    graded = {result.student for result in results}
+    kept = [records.load_result(out / "results", student) for student, _ in everyone if student not in graded]
+    whole_class = results + [result for result in kept if result is not None]
+    records.write_csv(out / "grades.csv", assignment, whole_class)
+    records.write_cases(out / "cases.csv", assignment, whole_class)
+    report.write_report(out, assignment, whole_class)
     return ClassResult(assignment, results, settings.isolation, out)

@@ -47,6 +47,10 @@ def _grade(args):
             print(f"grade: {error}", file=sys.stderr)
             return 1
     print(outcome.summary() + f" Wrote the gradebook, {outcome.reports}/ and the feedback pages.")
+    if outcome.grader_faults:  # the grader's own fault, not the students': say so in the exit status
+        print(f"grade: the grader failed on {', '.join(outcome.grader_faults)}; re-grade them with --student",
+              file=sys.stderr)
+        return 2
     return 0
 
 

@@ -5,7 +5,9 @@ a stale score: a cell whose test now fails, or whose code is now missing, gets i
 """
 
 import csv
+import dataclasses
 import html
+import json
 import os
 import subprocess
 import sys
@@ -87,6 +89,26 @@ def spreadsheet_safe(text):
     """A CSV cell that a spreadsheet shows as text: a leading ``= + - @`` (a formula) gets a quote."""
     text = str(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def save_result(folder, result):
+    """``<folder>/<student>.json``: the whole result, so the class files can be rebuilt after a re-grade."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{result.student}.json").write_text(json.dumps(dataclasses.asdict(result), default=str))
+
+
+def load_result(folder, student):
+    """The result saved by :func:`save_result` for ``student``, or None if there is none (or it is unreadable)."""
+    from autograder.grading import FunctionResult, Result
+
+    path = Path(folder) / f"{student}.json"
+    try:
+        data = json.loads(path.read_text())
+        functions = [FunctionResult(**function) for function in data.pop("functions")]
+        return Result(**data, functions=functions)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
 
 
 CASE_FIELDS = ("test", "case", "field", "expected", "actual", "cause", "hint")

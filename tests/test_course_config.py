@@ -153,3 +153,21 @@ def test_the_sandbox_hides_a_course_that_lives_outside_every_usual_folder(tmp_pa
         assert stolen.score == 0 and "FileNotFoundError" in "\n".join(stolen.messages)
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_regrade_of_one_student_keeps_the_whole_class_in_the_class_files(tmp_path):
+    course = make_course(tmp_path / "course")
+    submit(course, "ada", "correct")
+    submit(course, "bob", "exception")
+    first = grade_class(ASSIGNMENT, course, jobs=2)
+    assert {r.student: r.score for r in first.results}["bob"] < 100
+    assert (course / "reports" / ASSIGNMENT / "results" / "ada.json").is_file()
+    submit(course, "bob", "correct")  # bob's fixed notebook, re-graded alone
+    again = grade_class(ASSIGNMENT, course, students=["bob"])
+    assert [r.student for r in again.results] == ["bob"]
+    with open(course / "reports" / ASSIGNMENT / "grades.csv") as handle:
+        rows = {row["student"]: row["score"] for row in csv.DictReader(handle)}
+    assert rows == {"ada": "100", "bob": "100"}
+    assert "2 submissions" in (course / "reports" / ASSIGNMENT / "report.md").read_text()
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        assert gradebook.find_submission(ASSIGNMENT, "bob").score == 100

@@ -384,3 +384,15 @@ def test_mathtext_in_a_cause_cannot_break_the_report(tmp_path):
                      for f in ASSIGNMENT.functions]
     assert "unbalanced" in report.write_report(tmp_path, ASSIGNMENT, [odd])
     assert (tmp_path / "causes.png").stat().st_size > 0
+
+
+def test_a_grader_fault_on_one_submission_becomes_its_error_not_the_end_of_the_run():
+    from concurrent.futures import Future
+
+    from autograder.batch import GRADER_FAULT, _outcome
+
+    broken = Future()
+    broken.set_exception(OSError("disk full"))
+    result = _outcome(broken, ASSIGNMENT, "ada")
+    assert result.score == 0 and result.error.startswith(GRADER_FAULT) and "disk full" in result.error
+    assert [f.name for f in result.functions] == ASSIGNMENT.names
