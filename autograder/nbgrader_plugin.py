@@ -19,9 +19,10 @@ without nbgrader metadata (VS Code, Colab) or with duplicated cells, which the c
 grades in full; the rebuilt notebook only shapes the autograded copy and the feedback, the
 scores always come from the submitted bytes.
 
-The hidden-test cells of the autograded notebook keep only what ``source/`` put there (a line
-that fails loudly if this preprocessor is ever removed), so feedback shows messages, never
-hidden inputs or code. Other cells keep no outputs: the student's code is not run to make them.
+In ``source/`` a hidden-test cell holds only a line that fails loudly if this preprocessor is
+ever removed; in the autograded notebook that block becomes a one-line comment, so feedback
+shows the messages, never hidden code. Other cells keep no outputs: the student's code is not
+run to make them.
 """
 
 import re
@@ -46,7 +47,7 @@ def _points(value):
 
 
 def grade_cell_outputs(function, kind, result, notes=()):
-    """The outputs of grade cell ``<function.name>_<kind>`` for a graded function's result."""
+    """The outputs of grade cell ``<function>_<kind>`` (kind ``public`` or ``hidden``) for ``result``."""
     score = result.public_score if kind == "public" else result.hidden_score
     maximum = result.public_max if kind == "public" else result.hidden_max
     messages = list(result.public_messages if kind == "public" else result.hidden_messages) + list(notes)
