@@ -86,12 +86,13 @@ def grade_class(assignment_id, course=None, *, jobs=2, scheduler=None, students=
     out = Path(coursedir.root) / "reports" / assignment.id
     results = []
     # Each result is kept as soon as it is known: gradebook, feedback page and a record of it.
-    for result in grade_all(assignment, found, settings, jobs, scheduler, progress):
-        records.write_gradebook(coursedir.db_url, assignment, [result], timestamps)
-        records.write_feedback(coursedir.format_path(coursedir.feedback_directory, result.student, assignment.id),
-                               assignment, result)
-        records.save_result(out / "results", result)
-        results.append(result)
+    with records.GradebookWriter(coursedir.db_url, assignment, timestamps) as gradebook:
+        for result in grade_all(assignment, found, settings, jobs, scheduler, progress):
+            gradebook.write(result)
+            records.write_feedback(coursedir.format_path(coursedir.feedback_directory, result.student,
+                                                         assignment.id), assignment, result)
+            records.save_result(out / "results", result)
+            results.append(result)
     # The class files cover the whole class, also after a re-grade of a few students.
     graded = {result.student for result in results}
     kept = [records.load_result(out / "results", student) for student, _ in everyone if student not in graded]

@@ -47,21 +47,38 @@ def _grade_ids(assignment):
     return [g for f in assignment.functions for g in (f.public_id, f.hidden_id)]
 
 
-def write_gradebook(db_url, assignment, results, timestamps=None):
-    """Store every result's score per grade cell in the nbgrader gradebook."""
-    timestamps = timestamps or {}
-    with warnings.catch_warnings(), Gradebook(db_url) as gradebook:
-        # nbgrader's models trigger harmless SQLAlchemy "not in session" warnings on every submission.
-        warnings.filterwarnings("ignore", message=".*not in session.*")
-        for result in results:
+class GradebookWriter:
+    """The nbgrader gradebook, open for a whole grading run; :meth:`write` commits one result.
+
+    One connection for the run, one transaction per result: a result is kept as soon as it is
+    known, without paying for opening the database each time.
+    """
+
+    def __init__(self, db_url, assignment, timestamps=None):
+        self.db_url, self.assignment, self.timestamps = db_url, assignment, timestamps or {}
+        self.gradebook = None
+
+    def __enter__(self):
+        self.gradebook = Gradebook(self.db_url).__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.gradebook.__exit__(*exc)
+        self.gradebook = None
+
+    def write(self, result):
+        assignment, gradebook = self.assignment, self.gradebook
+        with warnings.catch_warnings():
+            # nbgrader's models trigger harmless SQLAlchemy "not in session" warnings on every submission.
+            warnings.filterwarnings("ignore", message=".*not in session.*")
             gradebook.update_or_create_student(result.student)
             try:
                 submission = gradebook.find_submission(assignment.id, result.student)
             except MissingEntry:
                 submission = gradebook.add_submission(assignment.id, result.student)
-            if timestamps.get(result.student):
+            if self.timestamps.get(result.student):
                 try:
-                    submission.timestamp = parse_utc(timestamps[result.student])
+                    submission.timestamp = parse_utc(self.timestamps[result.student])
                 except (ValueError, TypeError, OverflowError):
                     pass  # an unreadable timestamp.txt is no reason to lose the grades
             scores = result.grade_cells()
@@ -69,6 +86,13 @@ def write_gradebook(db_url, assignment, results, timestamps=None):
                 grade = gradebook.find_grade(grade_id, assignment.notebook_id, assignment.id, result.student)
                 grade.auto_score = scores.get(grade_id, 0.0)
             gradebook.db.commit()
+
+
+def write_gradebook(db_url, assignment, results, timestamps=None):
+    """Store every result's score per grade cell in the nbgrader gradebook."""
+    with GradebookWriter(db_url, assignment, timestamps) as writer:
+        for result in results:
+            writer.write(result)
 
 
 def write_csv(path, assignment, results):
