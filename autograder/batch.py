@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from autograder.assignments import REPOSITORY, load_assignment
-from autograder.grading import FunctionResult, Result, Settings, grade_notebook
+from autograder.grading import Result, Settings, grade_notebook
 from coursekit.notebook_code import MAX_NOTEBOOK_MB
 
 
@@ -80,8 +80,5 @@ def _outcome(future, assignment, student):
     try:
         return future.result()
     except Exception as error:  # the class must finish: record this one and go on
-        result = Result(student, assignment.id,
-                        error=f"{GRADER_FAULT} ({type(error).__name__}: {error}); please re-grade it")
-        result.functions = [FunctionResult(f.name, 0, f.public_points, 0, f.hidden_points, [result.error],
-                                           causes=["test-error"]) for f in assignment.functions]
-        return result
+        return Result.nothing(assignment, student,
+                              f"{GRADER_FAULT} ({type(error).__name__}: {error}); please re-grade it", "test-error")

@@ -69,7 +69,8 @@ def grade_class(assignment_id, course=None, *, jobs=2, scheduler=None, students=
     except (OSError, ValueError) as error:
         raise GradingError(f"cannot read assignment {assignment_id!r} from {source}: {error}") from None
     everyone = course_config.submissions(coursedir, assignment)
-    found = [(s, p) for s, p in everyone if s in set(students)] if students else everyone
+    wanted = set(students or ())
+    found = [(s, p) for s, p in everyone if s in wanted] if wanted else everyone
     if not found:
         where = coursedir.format_path(coursedir.submitted_directory, "<student>", assignment.id)
         raise GradingError(f"no submissions in {where}")

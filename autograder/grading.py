@@ -79,6 +79,13 @@ class Result:
     seconds: float = 0.0
     isolation: str = ""
 
+    @classmethod
+    def nothing(cls, assignment, student, error, cause, isolation=""):
+        """A result of 0 for every graded function, each carrying ``error`` and its ``cause`` id."""
+        return cls(student, assignment.id, error=error, isolation=isolation,
+                   functions=[FunctionResult(f.name, 0, f.public_points, 0, f.hidden_points, [error], causes=[cause])
+                              for f in assignment.functions])
+
     @property
     def score(self):
         return sum(f.score for f in self.functions)
@@ -178,16 +185,14 @@ def grade_notebook(assignment, student, notebook_path, settings=Settings()):
     started = time.perf_counter()
     if not settings.isolation:
         settings = dataclasses.replace(settings, isolation=detect_isolation())
-    result = Result(student, assignment.id, isolation=settings.isolation)
     try:
         nb = read_notebook(notebook_path)
     except SubmissionError as error:
-        result.error = str(error)
         cause = "notebook-missing" if "missing from the submission" in str(error) else "unreadable-notebook"
-        result.functions = [FunctionResult(f.name, 0, f.public_points, 0, f.hidden_points, [str(error)],
-                                           causes=[cause]) for f in assignment.functions]
+        result = Result.nothing(assignment, student, str(error), cause, settings.isolation)
         result.seconds = time.perf_counter() - started
         return result
+    result = Result(student, assignment.id, isolation=settings.isolation)
     with answer_key_from(assignment.folder.parent):
         code = extract_code(nb, assignment.names)
         result.notes.extend(code.notes)

@@ -103,7 +103,6 @@ class SandboxedGrading(NbGraderPreprocessor):
                 cell.source = HIDDEN_BLOCK.sub(HIDDEN_NOTE.format(name=name), cell.source)
             cell.execution_count = 1
             first = False
-        resources.setdefault("nbgrader", {})["sandbox_isolation"] = result.isolation
         return nb, resources
 
 

@@ -88,13 +88,6 @@ class GradebookWriter:
             gradebook.db.commit()
 
 
-def write_gradebook(db_url, assignment, results, timestamps=None):
-    """Store every result's score per grade cell in the nbgrader gradebook."""
-    with GradebookWriter(db_url, assignment, timestamps) as writer:
-        for result in results:
-            writer.write(result)
-
-
 def write_csv(path, assignment, results):
     """One row per student: total, then the score of each graded function."""
     path = Path(path)
