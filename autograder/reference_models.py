@@ -24,6 +24,7 @@ iterations 0, 100, 200, ...
 Also here: the logistic-regression baseline of the application notebook's discussion.
 """
 
+import ast
 import contextlib
 import contextvars
 import copy
@@ -189,6 +190,25 @@ def reference_functions():
     for assignment in ASSIGNMENTS:
         functions.update(_solutions(assignment))
     return functions
+
+
+def graded_helpers(assignment, name):
+    """The other graded functions of ``assignment`` that the answer key's ``name`` calls, directly or
+    through each other: name -> the answer key's version.
+
+    While the grader tests ``name``, the student's code gets these instead of the student's own
+    (each of which is graded on its own), so one mistake costs points in one place only.
+    """
+    key = answer_key(assignment)
+    wanted, todo = set(), [name]
+    while todo:
+        tree = ast.parse(key[todo.pop()])
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in key and node.id != name and node.id not in wanted:
+                wanted.add(node.id)
+                todo.append(node.id)
+    solutions = _solutions(assignment)
+    return {helper: solutions[helper] for helper in sorted(wanted)}
 
 
 def __getattr__(name):

@@ -1,23 +1,39 @@
 """Run a submission's code in a separate, limited process, and call its functions from the grader.
 
-The child process (:mod:`autograder.sandbox_child`) runs with limits on memory, CPU time,
-file size, wall time per request and captured output. Where bubblewrap (``bwrap``) is
-installed, it also runs as user ``nobody`` with no network, a private /tmp, and the course
-directory, home folders and every other submission hidden: it sees only the Python
-installation and its own working folder, which holds copies of the assignment's helper
-files. Without bubblewrap the limits still apply but the files of the machine stay
-readable. :func:`detect_isolation` says which mode is available; a grading run calls it once
-when it starts and records the mode in every result.
+Isolation is default-deny. With bubblewrap (``bwrap``) the sandbox's file system is built
+from nothing: the system libraries (``/usr`` and its links), the Python installation and its
+packages, read-only; the grader's runner and the assignment's helper files, read-only; one
+writable folder for the submission; private ``/tmp``, ``/dev``, ``/proc``, no network, no IPC,
+its own PID namespace, every capability dropped and ``no_new_privs``. Nothing else of the
+machine exists inside: not the course directory, not other submissions, not another copy of
+the repository, wherever they are. When the grader runs as root, the sandbox also runs as a
+user id of its own (not root mapped through a user namespace), so even a file or socket that
+were visible would be checked against an unprivileged user.
 
-:class:`RemoteFunction` makes a function of the child look local: the public and hidden
-tests call it like any function, and the judgement stays in the grader's process.
+Limits hold for the whole sandbox, not per process: a control group (:mod:`autograder.cgroups`)
+caps memory, processes and CPU (one core) where the machine allows one, and every process of
+the sandbox is killed when a submission ends. Each process also has the per-process limits of
+:class:`Limits`, and every read and write to it has a deadline.
+
+Without bubblewrap there is no file-system isolation: :func:`detect_isolation` says so, and the
+grader refuses to grade unless the instructor explicitly allows it (``--insecure-no-sandbox``).
+
+Speed: one *template* process per grading worker and assignment imports Python, numpy and the
+helpers once, then forks one child per submission (:mod:`autograder.sandbox_child`), and wipes
+the sandbox after it. :class:`Sandbox` is one submission's child; :class:`RemoteFunction` makes
+a function of the child look local: the public and hidden tests call it like any function, and
+the judgement stays in the grader's process.
 """
 
+import atexit
+import copy
+import json
 import os
 import secrets
 import selectors
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -27,25 +43,74 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import wire
+from autograder import cgroups, wire
 
 HERE = Path(__file__).resolve().parent
 BUBBLEWRAP, LIMITS_ONLY = "bubblewrap", "limits-only"
+INSIDE = Path("/sandbox")           # where the runner, helpers and work folders appear in the sandbox
+SYSTEM_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d")
+MAX_CALLBACKS = 20_000              # answer-key helper calls per request (the largest honest test makes ~100)
+MAX_IDLE_TEMPLATES = 4
+SANDBOX_UID_BASE = 610_000          # when the grader is root, each template runs as its own uid from here
+
+
+def _bwrap_common():
+    """bubblewrap's options for an empty root with the system libraries, as this grader can run it."""
+    args = [shutil.which("bwrap") or "bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+            "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
+    if os.getuid() == 0:
+        # Real root: no user namespace (it would map the sandbox onto root); the template changes to
+        # an unprivileged uid of its own, and keeps no capability.
+        args += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        args += ["--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL"]
+    args += ["--ro-bind", "/usr", "/usr"]
+    for name in SYSTEM_LINKS:
+        path = Path("/") / name
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    for name in SYSTEM_FILES:
+        args += ["--ro-bind-try", name, name]
+    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
+             "--perms", "1777", "--tmpfs", "/var/tmp"]
+    return args
+
+
+def _python_folders():
+    """The folders the sandbox's Python needs: the interpreter's installation and the environment's packages."""
+    folders = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
+               Path(sys.executable).resolve().parent.parent}
+    return [f for f in sorted(folders, key=lambda p: (len(p.parts), str(p))) if not str(f).startswith("/usr")]
+
+
+def _with_parents(folder, made):
+    """``--dir`` options that create ``folder``'s parents readable (bubblewrap's default is 0700)."""
+    args = []
+    for parent in reversed(folder.parents):
+        if parent != Path("/") and parent not in made:
+            made.add(parent)
+            args += ["--perms", "0755", "--dir", str(parent)]
+    return args
 
 
 def detect_isolation():
-    """``"bubblewrap"`` when bubblewrap is installed and works here, else ``"limits-only"``."""
-    bwrap = shutil.which("bwrap")
-    if not bwrap:
+    """``"bubblewrap"`` when bubblewrap is installed and can build the sandbox here, else ``"limits-only"``."""
+    if not shutil.which("bwrap"):
         return LIMITS_ONLY
-    probe = subprocess.run([bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"],
-                           capture_output=True)
+    made = set()
+    args = _bwrap_common()
+    for folder in _python_folders():
+        args += _with_parents(folder, made) + ["--ro-bind", str(folder), str(folder)]
+    probe = subprocess.run([*args, sys.executable, "-I", "-c", "pass"], capture_output=True)
     return BUBBLEWRAP if probe.returncode == 0 else LIMITS_ONLY
 
 
 @dataclass(frozen=True)
 class Limits:
-    memory_mb: int = 1024       # address space of the child
+    memory_mb: int = 1024       # address space of each process, and memory of the whole sandbox (cgroup)
     cpu_seconds: int = 120      # CPU time of the child, all requests together
     file_mb: int = 16           # largest file it may write
     exec_seconds: float = 30.0  # wall time of one cell
@@ -53,6 +118,7 @@ class Limits:
     answer_mb: int = 16         # largest answer read back (the largest honest one is about 3 MB)
     output_chars: int = 20_000  # printed characters kept per request
     submission_seconds: float = 600.0  # wall time of one submission, restarts and all requests together
+    processes: int = 32         # processes and threads of the whole sandbox (cgroup)
 
 
 class SandboxError(RuntimeError):
@@ -121,17 +187,243 @@ def _write_back(target, source):
 
 
 def _outermost(folders):
-    """Drop folders that lie inside another one of ``folders``.
-
-    A course cloned into /tmp or /home would otherwise be hidden twice, and bubblewrap
-    refuses to remount a folder that an outer tmpfs has already replaced.
-    """
+    """Drop folders that lie inside another one of ``folders`` (each is hidden once, by the outer one)."""
     folders = sorted(set(folders), key=lambda p: (len(p.parts), str(p)))
     kept = []
     for folder in folders:
         if not any(outer in folder.parents for outer in kept):
             kept.append(folder)
     return kept
+
+
+def _fingerprint(paths):
+    """What the helper files are now (a template built from older copies is not reused)."""
+    marks = []
+    for path in paths:
+        for item in ([path] if not path.is_dir() else sorted(path.rglob("*"))):
+            try:
+                stat = item.stat()
+            except OSError:
+                continue
+            marks.append((str(item), stat.st_size, stat.st_mtime_ns))
+    return tuple(marks)
+
+
+class TemplateError(RuntimeError):
+    """The template process failed or answered nonsense; it is stopped and a new one started."""
+
+
+class Template:
+    """The warm process of one grading worker for one assignment (see the module docstring)."""
+
+    def __init__(self, helper_files, warm_code, limits, isolation, hidden):
+        self.helper_files, self.warm_code = helper_files, warm_code
+        self.limits, self.isolation, self.hidden = limits, isolation, hidden
+        self.process = self.control = self.cgroup = self.base = None
+        self.jobs = 0
+
+    # -- life cycle --------------------------------------------------------------------------
+    def start(self):
+        self.base = Path(tempfile.mkdtemp(prefix="grade-"))
+        os.chmod(self.base, 0o711)
+        runner, template, jobs = self.base / "runner", self.base / "template", self.base / "jobs"
+        for folder in (runner, template, jobs):
+            folder.mkdir()
+        shutil.copy(HERE / "sandbox_child.py", runner / "sandbox_child.py")
+        shutil.copy(HERE / "wire.py", runner / "wire.py")
+        if self.warm_code:
+            (runner / "warm.py").write_text(self.warm_code)
+        for path in self.helper_files:
+            if path.is_dir():
+                shutil.copytree(path, template / path.name, symlinks=False)
+            elif path.is_file():
+                shutil.copy(path, template / path.name)
+        for root, dirs, files in os.walk(self.base):
+            for name in dirs:
+                os.chmod(os.path.join(root, name), 0o755)
+            for name in files:
+                os.chmod(os.path.join(root, name), 0o644)
+        os.chmod(jobs, 0o1777)
+        isolated = self.isolation == BUBBLEWRAP
+        where = INSIDE if isolated else self.base
+        # Without bubblewrap the template could not reach the Python installation as another user.
+        uid = SANDBOX_UID_BASE + (os.getpid() % 50_000) * 8 + secrets.randbelow(8) if (
+            isolated and os.getuid() == 0) else 0
+        limits = self.limits
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        command = [sys.executable, "-I", str(where / "runner" / "sandbox_child.py"), str(theirs.fileno()),
+                   str(where / "template"), str(where / "jobs"), str(uid), "1" if isolated else "0",
+                   str(limits.memory_mb), str(limits.cpu_seconds), str(limits.file_mb), str(limits.output_chars)]
+        env = {"PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+               "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", "HOME": str(where / "jobs"),
+               "TMPDIR": str(where / "jobs"), "MPLCONFIGDIR": str(where / "jobs" / ".template"),
+               "PYTHONDONTWRITEBYTECODE": "1"}
+        if isolated:
+            if not shutil.which("bwrap"):
+                raise SandboxError("bubblewrap was available when grading started but is not installed now")
+            command = self._bwrap(runner, template, jobs) + command
+        # The whole sandbox: the template, the child, whatever the child starts (plus the template's own memory).
+        self.cgroup = cgroups.create(f"sandbox-{os.getpid()}-{secrets.token_hex(4)}",
+                                     (limits.memory_mb + 512) << 20, limits.processes, cpus=1.0)
+        try:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                cwd=str(jobs), env=env, start_new_session=True, pass_fds=(theirs.fileno(),),
+                preexec_fn=self.cgroup.enter if self.cgroup else None)
+        except OSError as error:  # the grader's machine, not the submission: say so
+            self.stop()
+            raise SandboxError(f"the sandbox could not start ({type(error).__name__}: {error})") from None
+        finally:
+            theirs.close()
+        self.control = ours
+        try:
+            ready = self._receive(timeout=120)
+        except TemplateError as error:
+            self.stop()
+            raise SandboxError(f"the sandbox could not start ({error})") from None
+        if not ready.get("ready"):
+            self.stop()
+            raise SandboxError("the sandbox could not start")
+        return self
+
+    def _bwrap(self, runner, template, jobs):
+        args = _bwrap_common()
+        made = set()
+        shown = _python_folders()
+        for folder in shown:
+            args += _with_parents(folder, made) + ["--ro-bind", str(folder), str(folder)]
+        # A hidden folder inside a shown one (a course kept inside the Python environment?) is emptied.
+        hidden = _outermost(folder.resolve() for folder in self.hidden if folder.is_dir())
+        for folder in hidden:
+            if any(folder == s or s in folder.parents for s in shown):
+                args += ["--tmpfs", str(folder), "--remount-ro", str(folder)]
+        args += ["--perms", "0755", "--dir", str(INSIDE),
+                 "--ro-bind", str(runner), str(INSIDE / "runner"),
+                 "--ro-bind", str(template), str(INSIDE / "template"),
+                 "--bind", str(jobs), str(INSIDE / "jobs"),
+                 "--chdir", str(INSIDE / "jobs")]
+        return args
+
+    @property
+    def alive(self):
+        return self.process is not None and self.process.poll() is None and self.control is not None
+
+    def stop(self):
+        """Kill the template and everything it started, and remove its folders."""
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if self.cgroup is not None:
+            self.cgroup.remove()
+            self.cgroup = None
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+            self.process = None
+        if self.control is not None:
+            self.control.close()
+            self.control = None
+        if self.base is not None:
+            shutil.rmtree(self.base, ignore_errors=True)
+            self.base = None
+
+    # -- control channel ---------------------------------------------------------------------
+    def _receive(self, timeout):
+        self.control.settimeout(timeout)
+        try:
+            data = self.control.recv(65536)
+        except (OSError, TimeoutError) as error:
+            raise TemplateError(f"no answer from the template ({type(error).__name__})") from None
+        if not data:
+            raise TemplateError("the template has stopped")
+        try:
+            reply = json.loads(data)
+        except ValueError:
+            raise TemplateError("the template answered garbage") from None
+        if not isinstance(reply, dict) or "error" in reply:
+            raise TemplateError(f"the template failed: {reply.get('error') if isinstance(reply, dict) else reply}")
+        return reply
+
+    def _ask(self, message, fds=(), timeout=15):
+        if not self.alive:
+            raise TemplateError("the template has stopped")
+        try:
+            socket.send_fds(self.control, [json.dumps(message).encode()], list(fds))
+        except OSError as error:
+            raise TemplateError(f"the template is gone ({error})") from None
+        return self._receive(timeout)
+
+    def spawn(self):
+        """A new child: ``(pid, fd of its stdin, fd of its stdout)``."""
+        self.jobs += 1
+        child_in, ours_in = os.pipe()
+        ours_out, child_out = os.pipe()
+        try:
+            reply = self._ask({"op": "spawn", "n": self.jobs}, (child_in, child_out))
+        except TemplateError:
+            os.close(ours_in)
+            os.close(ours_out)
+            raise
+        finally:
+            os.close(child_in)
+            os.close(child_out)
+        return int(reply["pid"]), ours_in, ours_out
+
+    def status(self, pid, wait=True):
+        """The child's exit code (negative: killed by that signal), or None if it still runs."""
+        try:
+            reply = self._ask({"op": "status", "pid": pid, "wait": wait})
+        except TemplateError:
+            return None
+        status = reply.get("status")
+        return status if isinstance(status, int) else None
+
+    def reset(self):
+        """Kill every process of the submission and wipe its files; False if that failed."""
+        try:
+            return bool(self._ask({"op": "reset"}, timeout=30).get("clean"))
+        except TemplateError:
+            return False
+
+
+class _Templates:
+    """The idle templates of this process, by what they were built for."""
+
+    def __init__(self):
+        self.idle, self.owner = [], os.getpid()
+
+    def acquire(self, key, make):
+        if os.getpid() != self.owner:  # a forked worker: those templates belong to the parent
+            self.idle, self.owner = [], os.getpid()
+        for index, (k, template) in enumerate(self.idle):
+            if k == key:
+                del self.idle[index]
+                if template.alive:
+                    return template
+                template.stop()
+                break
+        return make().start()
+
+    def release(self, key, template):
+        if os.getpid() != self.owner:
+            return
+        self.idle.append((key, template))
+        while len(self.idle) > MAX_IDLE_TEMPLATES:
+            self.idle.pop(0)[1].stop()
+
+    def stop_all(self):
+        if os.getpid() == self.owner:
+            for _, template in self.idle:
+                template.stop()
+        self.idle = []
+
+
+TEMPLATES = _Templates()
+atexit.register(TEMPLATES.stop_all)
 
 
 class Sandbox:
@@ -145,82 +437,55 @@ class Sandbox:
     isolation : str
         :data:`BUBBLEWRAP` or :data:`LIMITS_ONLY`, as decided when grading started.
     hidden : list of Path
-        Folders the child must not see besides the usual ones: the course directory.
+        Folders that must stay hidden even if they lie inside the Python installation.
+    warm_code : str
+        Trusted code (the assignment's setup cells) the template runs once, to import what they import.
     """
 
-    def __init__(self, helper_files, limits=Limits(), isolation=None, hidden=()):
+    def __init__(self, helper_files, limits=Limits(), isolation=None, hidden=(), warm_code=""):
         self.limits = limits
         self.helper_files = [Path(p) for p in helper_files]
         self.isolation = isolation or detect_isolation()
         self.hidden = [Path(p) for p in hidden]
-        self.process = None
-        self.base = None
+        self.warm_code = warm_code
+        self.template = self.pid = self.stdin_fd = self.stdout_fd = None
+        self.key = None
+        self.buffer = b""
 
     def start(self):
-        self.base = Path(tempfile.mkdtemp(prefix="grade-"))
-        runner, work = self.base / "runner", self.base / "work"
-        runner.mkdir()
-        work.mkdir()
-        shutil.copy(HERE / "sandbox_child.py", runner / "sandbox_child.py")
-        shutil.copy(HERE / "wire.py", runner / "wire.py")
-        for path in self.helper_files:
-            if path.is_dir():
-                shutil.copytree(path, work / path.name)
-            elif path.exists():
-                shutil.copy(path, work / path.name)
-        os.chmod(work, 0o777)
-        limits = [str(self.limits.memory_mb), str(self.limits.cpu_seconds), str(self.limits.file_mb),
-                  str(self.limits.output_chars)]
-        command = [sys.executable, "-I", str(runner / "sandbox_child.py"), *limits]
-        env = {"PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", "HOME": str(work), "TMPDIR": str(work),
-               "PYTHONDONTWRITEBYTECODE": "1"}
-        if self.isolation == BUBBLEWRAP:
-            if not shutil.which("bwrap"):
-                raise SandboxError("bubblewrap was available when grading started but is not installed now")
-            command = self._bwrap(runner, work) + command
-        try:
-            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            stderr=subprocess.DEVNULL, cwd=work, env=env, start_new_session=True)
-        except OSError as error:  # the grader's machine, not the submission: say so
-            raise SandboxError(f"the sandbox could not start ({type(error).__name__}: {error})") from None
+        self.key = (_fingerprint(self.helper_files), self.warm_code, self.limits, self.isolation,
+                    tuple(self.hidden))
+
+        def make():
+            return Template(self.helper_files, self.warm_code, self.limits, self.isolation, self.hidden)
+
+        for attempt in range(2):
+            self.template = TEMPLATES.acquire(self.key, make)
+            try:
+                self.pid, self.stdin_fd, self.stdout_fd = self.template.spawn()
+                return self
+            except TemplateError as error:  # killed by the previous submission? start a fresh one
+                self.template.stop()
+                self.template = None
+                if attempt:
+                    raise SandboxError(f"the sandbox could not start ({error})") from None
         return self
 
-    def _bwrap(self, runner, work):
-        hidden = [*self.hidden, Path("/home"), Path("/root"), Path("/tmp"), Path("/var/tmp"), Path("/srv"),
-                  Path("/mnt"), Path("/media"), Path("/opt")]
-        shown = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent}
-        args = [shutil.which("bwrap"), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-        hidden = _outermost(folder.resolve() for folder in hidden if folder.is_dir())
-        for folder in hidden:
-            args += ["--tmpfs", str(folder)]
-        for folder in sorted(shown, key=lambda p: len(p.parts)):
-            if any(folder == h or h in folder.parents for h in hidden):
-                args += ["--ro-bind", str(folder), str(folder)]
-        args += ["--ro-bind", str(runner), str(runner), "--bind", str(work), str(work)]
-        for folder in hidden:
-            # Empty and read-only: the only writable place is the submission's own folder.
-            args += ["--remount-ro", str(folder)]
-        args += ["--unshare-all", "--uid", "65534", "--gid", "65534", "--die-with-parent", "--new-session",
-                 "--chdir", str(work)]
-        return args
-
     def close(self):
-        if self.process and self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        if self.process:
-            self.process.wait()
-            for stream in (self.process.stdin, self.process.stdout):
+        for fd in (self.stdin_fd, self.stdout_fd):
+            if fd is not None:
                 try:
-                    stream.close()
+                    os.close(fd)
                 except OSError:
                     pass
-        if self.base:
-            shutil.rmtree(self.base, ignore_errors=True)
-        self.process = None
+        self.stdin_fd = self.stdout_fd = None
+        self.buffer = b""
+        if self.template is not None:
+            if self.template.reset():
+                TEMPLATES.release(self.key, self.template)
+            else:
+                self.template.stop()
+        self.template = self.pid = None
 
     def __enter__(self):
         return self.start()
@@ -230,34 +495,65 @@ class Sandbox:
 
     @property
     def alive(self):
-        return self.process is not None and self.process.poll() is None
+        return self.stdin_fd is not None and self.template is not None and self.template.status(
+            self.pid, wait=False) is None
 
-    def _request(self, message, timeout):
-        if not self.alive:
+    def _request(self, message, timeout, helpers=None):
+        if self.stdin_fd is None:
             raise SandboxError("the process running this submission has stopped")
         message["id"] = secrets.token_hex(8)
-        self._write(wire.dumps(message).encode(), timeout)
-        line = self._read_line(timeout)
-        # A line that breaks the protocol was forged by the submission's code: the channel can no
-        # longer be trusted, so the process is stopped (the next request starts a fresh one).
+        deadline = time.monotonic() + timeout
+        self._write(wire.dumps(message).encode(), deadline, timeout)
+        callbacks = 0
+        while True:
+            answer = self._parse(self._read_line(deadline, timeout))
+            if answer.get("id") != message["id"]:
+                self._violation("answered out of turn")
+            if answer.get("op") != "callback":
+                break
+            callbacks += 1
+            if helpers is None or answer.get("name") not in helpers or callbacks > MAX_CALLBACKS:
+                self._violation("asked for a helper it may not use here")
+            reply = self._callback(helpers[answer["name"]], answer)
+            self._write(wire.dumps({"id": message["id"], **reply}).encode(), deadline, timeout)
+        if not isinstance(answer.get("ok"), bool) or not isinstance(answer.get("printed", ""), str) or (
+                not answer["ok"] and not _is_error(answer.get("error"))):
+            self._violation("answered in the wrong form")
+        return answer
+
+    def _violation(self, what):
+        """A line that breaks the protocol was forged by the submission's code: the channel can no longer
+        be trusted, so the process is stopped (the next request starts a fresh one)."""
+        self.close()
+        raise SandboxError(f"the process running this submission {what}")
+
+    def _parse(self, line):
         try:
             answer = wire.loads(line)
         except (ValueError, RecursionError):
-            self.close()
-            raise SandboxError("the process running this submission answered garbage") from None
-        if not isinstance(answer, dict) or answer.get("id") != message["id"]:
-            self.close()
-            raise SandboxError("the process running this submission answered out of turn")
-        if not isinstance(answer.get("ok"), bool) or not isinstance(answer.get("printed", ""), str) or (
-                not answer["ok"] and not _is_error(answer.get("error"))):
-            self.close()
-            raise SandboxError("the process running this submission answered in the wrong form")
+            self._violation("answered garbage")
+        if not isinstance(answer, dict):
+            self._violation("answered in the wrong form")
         return answer
 
-    def _write(self, data, timeout):
-        """Send ``data`` to the child within ``timeout``: a child that stops reading cannot hang the grader."""
-        deadline = time.monotonic() + timeout
-        fd = self.process.stdin.fileno()
+    def _callback(self, function, request):
+        """The answer key's result for a helper the student's function called (computed here)."""
+        try:
+            args = wire.decode(request.get("args"))
+            kwargs = wire.decode(request.get("kwargs"))
+        except (wire.WireError, TypeError, ValueError, RecursionError):
+            self._violation("sent unreadable helper arguments")
+        if not isinstance(args, tuple) or not isinstance(kwargs, dict):
+            self._violation("sent unreadable helper arguments")
+        try:
+            result = function(*copy.deepcopy(args), **kwargs)
+            return {"ok": True, "result": wire.encode(result)}
+        except Exception as error:  # noqa: BLE001  (the student passed arguments the helper cannot take)
+            return {"ok": False, "error": {"type": type(error).__name__, "message": str(error)[:500]}}
+
+    def _write(self, data, deadline, timeout):
+        """Send ``data`` to the child before ``deadline``: a child that stops reading cannot hang the grader."""
+        fd = self.stdin_fd
         os.set_blocking(fd, False)
         view = memoryview(data)
         with selectors.DefaultSelector() as selector:
@@ -277,12 +573,15 @@ class Sandbox:
                 except OSError:  # broken pipe: the child is gone
                     raise SandboxError(self._death_reason()) from None
 
-    def _read_line(self, timeout):
-        deadline = time.monotonic() + timeout
-        chunks, size = [], 0
-        stream = self.process.stdout
+    def _read_line(self, deadline, timeout):
+        chunks, size = [self.buffer] if self.buffer else [], len(self.buffer)
+        self.buffer = b""
+        if chunks and b"\n" in chunks[0]:
+            line, self.buffer = chunks[0].split(b"\n", 1)
+            return line.decode("utf-8", "replace")
+        fd = self.stdout_fd
         with selectors.DefaultSelector() as selector:
-            selector.register(stream, selectors.EVENT_READ)
+            selector.register(fd, selectors.EVENT_READ)
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -291,42 +590,49 @@ class Sandbox:
                                        cause_id="timeout")
                 if not selector.select(remaining):
                     continue
-                chunk = os.read(stream.fileno(), 1 << 16)
+                chunk = os.read(fd, 1 << 16)
                 if not chunk:
                     raise SandboxError(self._death_reason())
                 chunks.append(chunk)
                 size += len(chunk)
                 if b"\n" in chunk:
-                    return b"".join(chunks).split(b"\n", 1)[0].decode("utf-8", "replace")
+                    line, self.buffer = b"".join(chunks).split(b"\n", 1)
+                    return line.decode("utf-8", "replace")
                 if size > self.limits.answer_mb << 20:
                     self.close()
                     raise SandboxError(f"answer larger than {self.limits.answer_mb} MB")
 
     def _death_reason(self):
-        status = self.process.wait() if self.process else None
-        code = status
-        if code is not None and code > 128 and self.isolation == BUBBLEWRAP:
-            code = 128 - code  # bwrap reports a child killed by signal N as exit code 128 + N
+        code = self.template.status(self.pid) if self.template is not None else None
+        self.close()
         if code is not None and code < 0:
             try:
                 name = signal.Signals(-code).name
-            except ValueError:  # no such signal: a plain exit status above 128
-                return f"the process running this submission exited (code {status}) before answering"
-            if name in ("SIGKILL", "SIGSEGV", "SIGABRT"):
+            except ValueError:
+                return f"the process running this submission stopped on signal {-code}"
+            if name in ("SIGKILL", "SIGSEGV", "SIGABRT", "SIGXCPU"):
                 return (f"the process running this submission was killed ({name}): it may have run out of "
                         f"memory (limit {self.limits.memory_mb} MB) or CPU time, or stopped itself")
             return f"the process running this submission stopped on {name}"
-        return f"the process running this submission exited (code {status}) before answering"
+        if code is None:
+            return "the process running this submission stopped before answering"
+        return f"the process running this submission exited (code {code}) before answering"
 
     def exec_cell(self, code, name):
         """Run a cell; returns ``(error or None, printed)``; raises SandboxError if the process fails."""
         answer = self._request({"op": "exec", "code": code, "name": name}, self.limits.exec_seconds)
         return (None if answer["ok"] else answer["error"]), answer.get("printed", "")
 
-    def call(self, function, args, kwargs):
-        """Call ``function`` in the child; returns ``(result, args_after, printed)``."""
+    def call(self, function, args, kwargs, helpers=None):
+        """Call ``function`` in the child; returns ``(result, args_after, printed)``.
+
+        ``helpers`` maps names of other graded functions to the answer key's versions: while the
+        call runs, the student's function uses those (computed here, on request).
+        """
+        helpers = helpers or {}
         answer = self._request({"op": "call", "function": function, "args": wire.encode(tuple(args)),
-                                "kwargs": wire.encode(dict(kwargs))}, self.limits.call_seconds)
+                                "kwargs": wire.encode(dict(kwargs)), "helpers": sorted(helpers)},
+                               self.limits.call_seconds, helpers)
         if not answer["ok"]:
             raise _student_exception(answer["error"])
         try:
@@ -340,15 +646,16 @@ class RemoteFunction:
 
     ``get_sandbox()`` returns a live sandbox for each call, so that a call that kills the
     process costs only that call. What the function prints is printed here too, so that
-    tests can check it.
+    tests can check it. ``helpers``: see :meth:`Sandbox.call`.
     """
 
-    def __init__(self, get_sandbox, name):
+    def __init__(self, get_sandbox, name, helpers=None):
         self.get_sandbox = get_sandbox
         self.__name__ = name
+        self.helpers = helpers or {}
 
     def __call__(self, *args, **kwargs):
-        result, args_after, printed = self.get_sandbox().call(self.__name__, args, kwargs)
+        result, args_after, printed = self.get_sandbox().call(self.__name__, args, kwargs, self.helpers)
         print(printed, end="")
         for original, after in zip(args, args_after, strict=False):  # the child's answer may be short
             _write_back(original, after)

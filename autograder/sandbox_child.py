@@ -1,27 +1,57 @@
-"""The process that runs one submission's code, inside the sandbox.
+"""The processes that run submissions' code, inside the sandbox.
 
-It is started by :mod:`autograder.sandbox` with the grader's wire module next to it,
-reads one JSON request per line on stdin and answers on a private copy of stdout:
+Starting Python, numpy, matplotlib and the assignment's helpers takes most of a second, and
+grading a submission takes a tenth of that; so one *template* process is started per grading
+worker (by :mod:`autograder.sandbox`, with the grader's wire module next to it), imports
+everything the assignment's setup cells import, then waits on a control socket. For each
+submission it forks a child with a fresh copy of the helper files; the child inherits the
+imported modules copy-on-write, so nothing it changes reaches the template or the next child.
+After the submission the template kills every other process in the sandbox's PID namespace
+and wipes every writable folder (the children's folders, /tmp, /dev/shm) before it forks
+again.
+
+Control messages (one JSON object per SOCK_SEQPACKET message, from the grader):
+
+* ``{"op": "spawn", "n": N}`` with two file descriptors (the child's stdin and stdout pipes):
+  fork a child working in ``<jobs>/N``; answers ``{"pid": ...}``;
+* ``{"op": "status", "pid": ..., "wait": ...}``: how that child ended (an exit code), if it has;
+* ``{"op": "reset"}``: kill every process but the template, wipe; answers ``{"clean": true}``.
+
+A child reads one JSON request per line on stdin and answers on a private copy of stdout:
 
 * ``{"op": "exec", "code": ..., "name": ...}`` runs a cell's code in the notebook namespace;
-* ``{"op": "call", "function": ..., "args": ..., "kwargs": ...}`` calls a function of that
-  namespace and returns its result and its arguments after the call (to detect mutation).
+* ``{"op": "call", "function": ..., "args": ..., "kwargs": ..., "helpers": [...]}`` calls a
+  function of that namespace and returns its result and its arguments after the call (to
+  detect mutation). While it runs, each name in ``helpers`` (other graded functions the
+  tested one calls) is bound to a stub that asks the grader to compute the answer key's
+  result (``{"op": "callback", ...}`` on the answer channel, the reply on stdin), so one
+  mistake costs points in one place and the answer key never enters the sandbox.
 
 It never judges anything: the grader compares the returned data in its own process.
 Student prints are captured (and capped); fds 1 and 2 point to /dev/null.
 """
 
+import ctypes
 import io
+import json
 import linecache
 import os
 import resource
+import shutil
+import signal
+import socket
 import sys
+import time
 import traceback
 
+RUNNER = os.path.dirname(os.path.abspath(__file__))
 # Started with python -I, which puts neither this folder nor the working folder on sys.path.
-sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), os.getcwd()]
+sys.path[:0] = [RUNNER]
 
 import wire  # noqa: E402  (copied next to this file by the grader)
+
+PR_SET_DUMPABLE = 4
+MAX_PROCESSES = 16  # per sandbox user: the template, one child, and a few processes it might start
 
 
 class CappedWriter(io.TextIOBase):
@@ -53,6 +83,7 @@ def apply_limits(memory_mb, cpu_seconds, file_mb):
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_mb << 20, file_mb << 20))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
 
 
 def describe_error(error, filename_prefix="<cell "):
@@ -64,22 +95,40 @@ def describe_error(error, filename_prefix="<cell "):
     return {"type": type(error).__name__, "message": message, "line": line or ""}
 
 
-def main():
-    memory_mb, cpu_seconds, file_mb, output_chars = (int(x) for x in sys.argv[1:5])
-    channel = os.fdopen(os.dup(1), "w", buffering=1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    requests = sys.stdin
-    sys.stdin = io.StringIO("")
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
-    apply_limits(memory_mb, cpu_seconds, file_mb)
+class CallbackError(Exception):
+    """The grader could not compute a helper's result for the arguments the student passed."""
 
-    for line in requests:
+
+def _helper_stub(name, request_id, channel, requests):
+    """A stand-in for graded function ``name``: the grader computes the answer key's result."""
+
+    def helper(*args, **kwargs):
+        channel.write(wire.dumps({"id": request_id, "op": "callback", "name": name,
+                                  "args": wire.encode(tuple(args)), "kwargs": wire.encode(dict(kwargs))}))
+        reply = wire.loads(requests.readline())
+        if not reply.get("ok"):
+            error = reply.get("error", {})
+            kind = error.get("type", "")
+            kind = kind if kind.isidentifier() else "CallbackError"
+            raise type(kind, (CallbackError,), {})(error.get("message", ""))
+        return wire.decode(reply["result"])
+
+    helper.__name__ = helper.__qualname__ = name
+    return helper
+
+
+def serve(requests, channel, output_chars):
+    """Answer requests for one submission until the grader closes its input."""
+    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+    while True:
+        line = requests.readline()
+        if not line:
+            return
         request = wire.loads(line)
         captured = CappedWriter(output_chars)
         sys.stdout = sys.stderr = captured
         answer = {"id": request.get("id"), "ok": True}
+        saved = {}
         try:
             if request["op"] == "exec":
                 filename = f"<cell {request['name']}>"
@@ -91,6 +140,9 @@ def main():
                     raise NameError(f"name '{request['function']}' is not defined")
                 args = wire.decode(request["args"])
                 kwargs = wire.decode(request["kwargs"])
+                for name in request.get("helpers", ()):
+                    saved[name] = namespace.get(name)
+                    namespace[name] = _helper_stub(name, request["id"], channel, requests)
                 result = function(*args, **kwargs)
                 answer["result"] = wire.encode(result)
                 answer["args_after"] = wire.encode(tuple(args))
@@ -98,12 +150,228 @@ def main():
             answer = {"id": request.get("id"), "ok": False, "error": describe_error(error)}
         finally:
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+            for name, value in saved.items():  # the student's own versions come back after the call
+                if value is None:
+                    namespace.pop(name, None)
+                else:
+                    namespace[name] = value
         answer["printed"] = captured.value()
         try:
             channel.write(wire.dumps(answer))
         except (TypeError, ValueError) as error:
             channel.write(wire.dumps({"id": request.get("id"), "ok": False, "printed": "",
                                       "error": {"type": "WireError", "message": str(error), "line": ""}}))
+
+
+def _wipe(folder):
+    """Empty ``folder`` whatever the submission did to it (read-only folders included)."""
+    if not os.path.isdir(folder):
+        return
+    for entry in os.listdir(folder):
+        path = os.path.join(folder, entry)
+        if os.path.isdir(path) and not os.path.islink(path):
+            for root, dirs, _ in os.walk(path):
+                for name in dirs:
+                    try:
+                        os.chmod(os.path.join(root, name), 0o700)
+                    except OSError:
+                        pass
+            try:
+                os.chmod(path, 0o700)
+            except OSError:
+                pass
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
+def _others(me):
+    """Processes of this sandbox besides pid 1 (bubblewrap's) and the template, zombies excluded."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) not in (1, me):
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    state = stat.read().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if state != "Z":
+                found.append(int(entry))
+    return found
+
+
+class Template:
+    """The warm process: forks one child per submission, and resets the sandbox after it."""
+
+    def __init__(self, control, template, jobs, limits, own_namespace):
+        self.control, self.template, self.jobs = control, template, jobs
+        self.memory_mb, self.cpu_seconds, self.file_mb, self.output_chars = limits
+        self.own_namespace = own_namespace  # a PID namespace of its own: kill(-1) reaches only the sandbox
+        self.children = set()
+
+    def spawn(self, n, fds):
+        work = os.path.join(self.jobs, str(int(n)))
+        shutil.copytree(self.template, work, symlinks=False)
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            code = 0
+            try:
+                self._child(work, *fds)
+            except BaseException:
+                code = 70
+            os._exit(code)
+        for fd in fds:
+            os.close(fd)
+        self.children.add(pid)
+        return {"pid": pid}
+
+    def _child(self, work, stdin_fd, stdout_fd):
+        self.control.close()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        if not self.own_namespace:
+            os.setsid()  # without a PID namespace the template stops the child by its process group
+        os.dup2(stdin_fd, 0)
+        os.dup2(stdout_fd, 1)
+        os.close(stdin_fd)
+        os.close(stdout_fd)
+        channel = os.fdopen(os.dup(1), "w", buffering=1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        requests = os.fdopen(0, "r", encoding="utf-8")
+        sys.stdin = io.StringIO("")
+        os.chdir(work)
+        os.environ.update(HOME=work, TMPDIR=work, MPLCONFIGDIR=work)
+        sys.path[:] = [work, *[p for p in sys.path if p != self.template]]
+        try:
+            with open("/proc/self/oom_score_adj", "w") as adj:
+                adj.write("1000")  # under memory pressure the kernel stops the submission, not the template
+        except OSError:
+            pass
+        apply_limits(self.memory_mb, self.cpu_seconds, self.file_mb)
+        serve(requests, channel, self.output_chars)
+
+    def status(self, pid, wait):
+        """How child ``pid`` ended (waiting a moment for it if ``wait``); ``None`` if it still runs."""
+        deadline = time.monotonic() + (1.0 if wait else 0.0)
+        while True:
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                return {"status": None}
+            if done:
+                self.children.discard(pid)
+                return {"status": os.waitstatus_to_exitcode(status)}
+            if time.monotonic() > deadline:
+                return {"status": None}
+            time.sleep(0.01)
+
+    def reset(self):
+        me = os.getpid()
+        for _ in range(200):
+            if self.own_namespace:
+                try:
+                    os.kill(-1, signal.SIGKILL)  # every process of the sandbox but pid 1 and this one
+                except ProcessLookupError:
+                    pass
+            else:
+                for pid in self.children:
+                    try:
+                        os.killpg(pid, signal.SIGKILL)
+                    except (ProcessLookupError, PermissionError):
+                        pass
+            while True:
+                try:
+                    done, _ = os.waitpid(-1, os.WNOHANG)
+                except ChildProcessError:
+                    break
+                if not done:
+                    break
+            if not self.own_namespace or not _others(me):
+                break
+            time.sleep(0.005)
+        else:
+            return {"clean": False}
+        self.children.clear()
+        for folder in (self.jobs, "/tmp", "/var/tmp", "/dev/shm"):
+            if self.own_namespace or folder == self.jobs:
+                _wipe(folder)
+        return {"clean": True}
+
+    def run(self):
+        self.control.sendmsg([json.dumps({"ready": True}).encode()])
+        while True:
+            try:
+                data, fds, _, _ = socket.recv_fds(self.control, 65536, 2)
+            except OSError:
+                return
+            if not data:
+                return
+            try:
+                message = json.loads(data)
+                op = message["op"]
+                if op == "spawn":
+                    reply = self.spawn(message["n"], fds)
+                elif op == "status":
+                    reply = self.status(int(message["pid"]), bool(message.get("wait")))
+                elif op == "reset":
+                    reply = self.reset()
+                else:
+                    reply = {"error": f"unknown operation {op!r}"}
+            except Exception as error:  # noqa: BLE001  (reported to the grader, which restarts the template)
+                for fd in fds:
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
+                reply = {"error": f"{type(error).__name__}: {error}"}
+            self.control.sendmsg([json.dumps(reply).encode()])
+
+
+def drop_privileges(uid):
+    """Run as ``uid`` with no capabilities, and make this process untraceable by its children."""
+    if os.getuid() == 0 and uid:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def warm_up(template, code):
+    """Run the assignment's setup cells once (trusted source code) so their imports are cached."""
+    os.chdir(template)
+    saved = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = io.StringIO()
+    try:
+        exec(compile(code, "<setup>", "exec"), {"__name__": "__warm__"})
+    except BaseException:  # noqa: BLE001  (the child runs the setup again and reports its errors)
+        pass
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def main():
+    control_fd, template, jobs, uid, own_namespace = sys.argv[1:6]
+    limits = tuple(int(x) for x in sys.argv[6:10])
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    drop_privileges(int(uid))
+    os.umask(0o077)
+    sys.path.insert(1, template)
+    warm_file = os.path.join(RUNNER, "warm.py")
+    if os.path.exists(warm_file):
+        with open(warm_file) as source:
+            warm_up(template, source.read())
+    os.chdir(jobs)
+    control = socket.socket(fileno=int(control_fd))
+    Template(control, template, jobs, limits, own_namespace == "1").run()
 
 
 if __name__ == "__main__":
