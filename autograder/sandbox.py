@@ -43,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import cgroups, wire
+from autograder import cgroups, seccomp, wire
 
 HERE = Path(__file__).resolve().parent
 BUBBLEWRAP, LIMITS_ONLY = "bubblewrap", "limits-only"
@@ -72,6 +72,7 @@ def _bwrap_common():
             args += ["--symlink", os.readlink(path), str(path)]
         elif path.is_dir():
             args += ["--ro-bind", str(path), str(path)]
+    args += ["--perms", "0755", "--dir", "/etc"]
     for name in SYSTEM_FILES:
         args += ["--ro-bind-try", name, name]
     args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp",
@@ -119,6 +120,18 @@ class Limits:
     output_chars: int = 20_000  # printed characters kept per request
     submission_seconds: float = 600.0  # wall time of one submission, restarts and all requests together
     processes: int = 32         # processes and threads of the whole sandbox (cgroup)
+
+
+UNSANDBOXED = ("bubblewrap (bwrap) is not installed or cannot create a sandbox here, so submissions' code would "
+               "run with the grader's own access to this machine's files (other students' work, the course's "
+               "solutions, the gradebook). Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; it also "
+               "needs user namespaces or root), or, only if every submission is trusted, allow grading without "
+               "isolation explicitly: --insecure-no-sandbox (python -m autograder grade) or "
+               "c.GradingSandbox.allow_unsandboxed = True (nbgrader_config.py).")
+
+
+class SandboxUnavailable(RuntimeError):
+    """Grading would run without isolation and the instructor has not allowed that."""
 
 
 class SandboxError(RuntimeError):
@@ -258,23 +271,34 @@ class Template:
                "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", "HOME": str(where / "jobs"),
                "TMPDIR": str(where / "jobs"), "MPLCONFIGDIR": str(where / "jobs" / ".template"),
                "PYTHONDONTWRITEBYTECODE": "1"}
+        passed = [theirs.fileno()]
         if isolated:
             if not shutil.which("bwrap"):
                 raise SandboxError("bubblewrap was available when grading started but is not installed now")
-            command = self._bwrap(runner, template, jobs) + command
+            prefix = self._bwrap(runner, template, jobs)
+            program = seccomp.program()
+            if program is not None:  # bubblewrap installs it just before the sandbox's Python starts
+                filter_read, filter_write = os.pipe()
+                os.write(filter_write, program)
+                os.close(filter_write)
+                passed.append(filter_read)
+                prefix += ["--seccomp", str(filter_read)]
+            command = prefix + command
         # The whole sandbox: the template, the child, whatever the child starts (plus the template's own memory).
         self.cgroup = cgroups.create(f"sandbox-{os.getpid()}-{secrets.token_hex(4)}",
                                      (limits.memory_mb + 512) << 20, limits.processes, cpus=1.0)
         try:
             self.process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                cwd=str(jobs), env=env, start_new_session=True, pass_fds=(theirs.fileno(),),
+                cwd=str(jobs), env=env, start_new_session=True, pass_fds=tuple(passed),
                 preexec_fn=self.cgroup.enter if self.cgroup else None)
         except OSError as error:  # the grader's machine, not the submission: say so
             self.stop()
             raise SandboxError(f"the sandbox could not start ({type(error).__name__}: {error})") from None
         finally:
             theirs.close()
+            for fd in passed[1:]:
+                os.close(fd)
         self.control = ours
         try:
             ready = self._receive(timeout=120)
