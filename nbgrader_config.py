@@ -54,6 +54,10 @@ c.GradingSandbox.answer_mb = 16        # largest answer read back
 c.GradingSandbox.output_chars = 20000  # printed characters kept per request
 c.GradingSandbox.submission_seconds = 600.0  # wall time of one submission, restarts and all
 
+# nbgrader reads the submitted notebook with the course's bounded reader (size, nesting, no links)
+# instead of parsing any file whole; a file it refuses is graded 0 with the reason.
+c.Autograde.exporter_class = "autograder.nbgrader_plugin.BoundedNotebookExporter"
+
 # Sanitizing starts from the released notebook holding the student's graded cells, so notebooks
 # saved without nbgrader metadata (VS Code, Colab) or with duplicated cells are autograded too
 # (nbgrader's OverwriteCells alone stops on them); scores come from the submitted file itself.

@@ -2,20 +2,23 @@
 
 It reads the course as nbgrader does (:mod:`autograder.config`), decides the sandbox's
 isolation once, grades each notebook with :func:`autograder.grading.grade_notebook` on local
-processes or a Dask cluster, and writes the nbgrader gradebook, ``reports/<assignment>/``
+processes or a Dask cluster (reached with the course's TLS certificates, see
+:mod:`autograder.dask_tls`), and writes the nbgrader gradebook, ``reports/<assignment>/``
 (``grades.csv``, ``report.md``, plots) and a feedback page per student. It is a plain
 function so that the demo, the benchmark and the tests call it without a subprocess.
 """
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import config as course_config
-from autograder import records, report
+from autograder import course_secret, records, report
 from autograder.assignments import REPOSITORY, load_assignment
 from autograder.batch import GRADER_FAULT, grade_all
+from autograder.dask_tls import DEFAULT_FOLDER, SecurityError, client_security
 from autograder.grading import Settings
-from autograder.sandbox import detect_isolation
+from autograder.sandbox import LIMITS_ONLY, UNSANDBOXED, detect_isolation
 
 
 class GradingError(RuntimeError):
@@ -48,14 +51,28 @@ class ClassResult:
 
 
 def grading_settings(coursedir, config):
-    """Limits from the configuration, isolation as found now, the course and this package hidden."""
+    """Limits from the configuration, isolation as found now, the course and this package hidden.
+
+    Fails closed: without bubblewrap, :class:`GradingError` unless the configuration allows
+    unsandboxed grading (``GradingSandbox.allow_unsandboxed``, ``--insecure-no-sandbox``).
+    """
     hidden = tuple(sorted({Path(coursedir.root).resolve(), REPOSITORY}))
-    return Settings(course_config.sandbox_limits(config), detect_isolation(), hidden)
+    allowed = course_config.GradingSandbox(config=config).allow_unsandboxed
+    isolation = detect_isolation()
+    if isolation == LIMITS_ONLY and not allowed:
+        raise GradingError(UNSANDBOXED)
+    # The course's secret travels with the settings, so Dask workers draw the same hidden inputs.
+    return Settings(course_config.sandbox_limits(config), isolation, hidden, allowed,
+                    course_secret.course_secret(coursedir.root))
 
 
 def grade_class(assignment_id, course=None, *, jobs=2, scheduler=None, students=None, overrides=None,
-                progress=None, announce=None):
+                progress=None, announce=None, dask_certs=None, insecure_tcp=False):
     """Grade ``assignment_id`` in the course at ``course`` (default: the current directory).
+
+    ``scheduler`` (a Dask address) must be ``tls://``: the client connects with the
+    certificates in ``dask_certs`` (default ``<course root>/dask-certs``); a plain address is
+    refused unless ``insecure_tcp``.
 
     ``overrides`` is a traitlets Config merged over ``nbgrader_config.py`` (command-line
     options); ``students`` limits the run to those ids; ``progress()`` is called once per
@@ -63,6 +80,12 @@ def grade_class(assignment_id, course=None, *, jobs=2, scheduler=None, students=
     """
     config = course_config.load_config(course, overrides)
     coursedir = course_config.course_directory(config)
+    security = None
+    if scheduler:
+        try:
+            security = client_security(scheduler, dask_certs or Path(coursedir.root) / DEFAULT_FOLDER, insecure_tcp)
+        except SecurityError as error:
+            raise GradingError(str(error)) from None
     source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment_id))
     try:
         assignment = load_assignment(assignment_id, source.parent)
@@ -78,6 +101,8 @@ def grade_class(assignment_id, course=None, *, jobs=2, scheduler=None, students=
     records.ensure_assignment(coursedir.root, coursedir.db_url, assignment)
     if announce:
         where = f"Dask scheduler {scheduler}" if scheduler else f"{jobs} local job(s)"
+        if scheduler and security is None:
+            where += " (plain TCP: NOT authenticated, any client on the network can change grades)"
         announce(f"grading {len(found)} submission(s) of {assignment.id} on {where}; isolation {settings.isolation}")
     timestamps = {}
     for student, path in found:
@@ -88,10 +113,12 @@ def grade_class(assignment_id, course=None, *, jobs=2, scheduler=None, students=
     results = []
     # Each result is kept as soon as it is known: gradebook, feedback page and a record of it.
     with records.GradebookWriter(coursedir.db_url, assignment, timestamps) as gradebook:
-        for result in grade_all(assignment, found, settings, jobs, scheduler, progress):
+        for result in grade_all(assignment, found, settings, jobs, scheduler, progress, security):
+            started = time.perf_counter()
             gradebook.write(result)
             records.write_feedback(coursedir.format_path(coursedir.feedback_directory, result.student,
                                                          assignment.id), assignment, result)
+            result.timings["records"] = round(time.perf_counter() - started, 6)  # the record's own write: not counted
             records.save_result(out / "results", result)
             results.append(result)
     # The class files cover the whole class, also after a re-grade of a few students.

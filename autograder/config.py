@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jupyter_core.paths import jupyter_config_path
 from nbgrader.coursedir import CourseDirectory
-from traitlets import Float, Integer
+from traitlets import Bool, Float, Integer
 from traitlets.config import Config, Configurable
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -44,12 +44,18 @@ class GradingSandbox(Configurable):
         config=True)
     output_chars = Integer(Limits.output_chars, help="Characters of printed output kept per request.").tag(
         config=True)
+    processes = Integer(Limits.processes, help="Processes and threads of one sandbox together (control group).").tag(
+        config=True)
+    allow_unsandboxed = Bool(False, help="Grade even when bubblewrap cannot isolate submissions (their code then "
+                                         "reads what the grader can read). Only for trusted submissions.").tag(
+        config=True)
 
     def limits(self):
         """The traits as the :class:`autograder.sandbox.Limits` the sandbox takes."""
         return Limits(memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds, file_mb=self.file_mb,
                       exec_seconds=self.exec_seconds, call_seconds=self.call_seconds, answer_mb=self.answer_mb,
-                      output_chars=self.output_chars, submission_seconds=self.submission_seconds)
+                      output_chars=self.output_chars, submission_seconds=self.submission_seconds,
+                      processes=self.processes)
 
 
 def load_config(course=None, overrides=None):

@@ -20,9 +20,18 @@ import io
 import time
 from dataclasses import dataclass, field
 
-from autograder import hidden_tests
-from autograder.reference_models import answer_key_from
-from autograder.sandbox import Limits, RemoteFunction, Sandbox, SandboxError, detect_isolation
+from autograder import hidden_tests, provenance
+from autograder.reference_models import answer_key_from, graded_helpers
+from autograder.sandbox import (
+    LIMITS_ONLY,
+    UNSANDBOXED,
+    Limits,
+    RemoteFunction,
+    Sandbox,
+    SandboxError,
+    SandboxUnavailable,
+    detect_isolation,
+)
 from coursekit import public_tests
 from coursekit.notebook_code import MAGIC, SubmissionError, extract_code, read_notebook
 
@@ -35,13 +44,16 @@ class Settings:
     """How submissions are run, decided once when a grading run starts.
 
     ``isolation`` is what :func:`autograder.sandbox.detect_isolation` found then (left empty,
-    :func:`grade_notebook` detects it itself); ``hidden`` lists the folders the sandbox must
-    hide besides the usual ones (the course directory).
+    :func:`grade_notebook` detects it itself); ``hidden`` lists folders that must stay hidden
+    even if they lie inside the Python installation the sandbox shows (the course directory).
+    Without bubblewrap, :func:`grade_notebook` refuses to run unless ``allow_unsandboxed``.
     """
 
     limits: Limits = Limits()
     isolation: str = ""
     hidden: tuple = ()
+    allow_unsandboxed: bool = False  # grade even without bubblewrap (the instructor said so, loudly)
+    secret: bytes = b""  # the course's grading secret (hidden inputs); empty: read from the assignment's course
 
 
 @dataclass
@@ -78,6 +90,9 @@ class Result:
     error: str = ""
     seconds: float = 0.0
     isolation: str = ""
+    # Where the time went (seconds, and counts of requests): read, sandbox, setup, definitions, calls,
+    # call_seconds, callbacks, judging; the class grader adds records. Printed by benchmarks/bench_grading.py.
+    timings: dict = field(default_factory=dict)
 
     @classmethod
     def nothing(cls, assignment, student, error, cause, isolation=""):
@@ -115,6 +130,9 @@ class _Session:
         self.sandbox = None
         self.starts = 0
         self.deadline = time.monotonic() + settings.limits.submission_seconds
+        self.warm_code = "\n".join(_strip_magics(code) for _, code in assignment.setup_cells)
+        self.timings = dict.fromkeys(("sandbox", "setup", "definitions", "call_seconds"), 0.0)
+        self.timings.update(calls=0, callbacks=0)
 
     def ensure(self):
         """A live sandbox holding the setup and the definitions that do not kill it.
@@ -135,12 +153,17 @@ class _Session:
             if self.starts > MAX_STARTS:
                 raise SandboxError(f"this submission's code stopped its process {MAX_STARTS} times; "
                                    "the rest of it was not run")
+            started = time.perf_counter()
             self.sandbox = Sandbox(self.assignment.helper_files, self.settings.limits, self.settings.isolation,
-                                   self.settings.hidden).start()
+                                   self.settings.hidden, warm_code=self.warm_code, stats=self.timings).start()
+            self.timings["sandbox"] += time.perf_counter() - started
+            started = time.perf_counter()
             for grade_id, code in self.assignment.setup_cells:
                 error, _ = self.sandbox.exec_cell(_strip_magics(code), grade_id)
                 if error:
                     raise SandboxError(f"setup cell {grade_id} failed: {error['type']}: {error['message']}")
+            self.timings["setup"] += time.perf_counter() - started
+            started = time.perf_counter()
             for label, code in list(self.definitions):
                 try:
                     error, _ = self.sandbox.exec_cell(code, label)
@@ -152,14 +175,15 @@ class _Session:
                 if error:
                     self.notes.append(f"{label}: {error['type']}: {error['message']}"
                                       + (f" (at `{error['line']}`)" if error.get("line") else ""))
+            self.timings["definitions"] += time.perf_counter() - started
 
     def close(self):
         if self.sandbox is not None:
             self.sandbox.close()
 
 
-def _run_test(test, session, name):
-    """Run one test function against the remote function.
+def _run_test(test, session, name, helpers=None):
+    """Run one test function against the remote function (``helpers``: see :class:`RemoteFunction`).
 
     Returns ``(fraction passed, message or None, cause ids, structured case results)``.
     """
@@ -167,7 +191,7 @@ def _run_test(test, session, name):
         session.ensure()
     except SandboxError as error:
         return 0.0, f"{name}: could not run the submission's code: {error}", ["could-not-run"], []
-    target = RemoteFunction(session.ensure, name)
+    target = RemoteFunction(session.ensure, name, helpers)
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             test(target)
@@ -185,6 +209,8 @@ def grade_notebook(assignment, student, notebook_path, settings=Settings()):
     started = time.perf_counter()
     if not settings.isolation:
         settings = dataclasses.replace(settings, isolation=detect_isolation())
+    if settings.isolation == LIMITS_ONLY and not settings.allow_unsandboxed:
+        raise SandboxUnavailable(UNSANDBOXED)
     try:
         nb = read_notebook(notebook_path)
     except SubmissionError as error:
@@ -193,18 +219,24 @@ def grade_notebook(assignment, student, notebook_path, settings=Settings()):
         result.seconds = time.perf_counter() - started
         return result
     result = Result(student, assignment.id, isolation=settings.isolation)
-    with answer_key_from(assignment.folder.parent):
+    read_seconds = time.perf_counter() - started
+    # Hidden inputs are this student's own, drawn with the course's secret (autograder.course_secret).
+    inputs = (hidden_tests.inputs_for(settings.secret, assignment.id, student) if settings.secret
+              else hidden_tests.inputs_of(assignment, student))
+    with answer_key_from(assignment.folder.parent), inputs:
         code = extract_code(nb, assignment.names)
         result.notes.extend(code.notes)
         session = _Session(assignment, code.definitions, settings, result.notes)
+        tests_started = time.perf_counter()
         try:
             for function in assignment.functions:
                 public = getattr(public_tests, f"{function.name}_test")
                 hidden = getattr(hidden_tests, f"{function.name}_hidden")
+                helpers = graded_helpers(assignment.id, function.name)
                 public_fraction, public_message, public_causes, public_cases = _run_test(public, session,
-                                                                                         function.name)
+                                                                                         function.name, helpers)
                 hidden_fraction, hidden_message, hidden_causes, hidden_cases = _run_test(hidden, session,
-                                                                                         function.name)
+                                                                                         function.name, helpers)
                 cases = ([{"test": "public", **case} for case in public_cases]
                          + [{"test": "hidden", **case} for case in hidden_cases])
                 causes = list(dict.fromkeys(public_causes + hidden_causes))
@@ -223,6 +255,15 @@ def grade_notebook(assignment, student, notebook_path, settings=Settings()):
                     round(function.hidden_points * hidden_fraction, 2), function.hidden_points,
                     public_messages, hidden_messages, causes, cases))
         finally:
+            tests_seconds = time.perf_counter() - tests_started
+            closing = time.perf_counter()
             session.close()
+            session.timings["sandbox"] += time.perf_counter() - closing
+    timings = session.timings
+    timings["read"] = read_seconds
+    timings["judging"] = max(0.0, tests_seconds - sum(timings[k] for k in ("sandbox", "setup", "definitions",
+                                                                            "call_seconds")))
+    result.timings = {key: round(value, 6) for key, value in timings.items()}
+    provenance.flag(result, assignment, code.definitions)  # same code as a released helper: noted, not scored
     result.seconds = time.perf_counter() - started
     return result

@@ -52,7 +52,12 @@ class Mistake:
     message : str, regular expression that the public test's message must match (its hint)
     cause : str, cause id (``coursekit.public_tests.CAUSES``) that the public test must report
     redefines : tuple of str, answer-key functions the student pastes before the function
-        (e.g. assignment 1's ``initialize_parameters_deep`` in assignment 2)
+        (e.g. assignment 1's ``initialize_parameters_deep`` in assignment 2), so that they are
+        the student's own helpers
+    uses : tuple of str, ids of other mistakes whose wrong function is pasted first: the
+        function is right but calls a helper of the student's that is not
+    absent : str, regular expression that the message must *not* match (a hint that would
+        mislead here), or ""
     """
 
     id: str
@@ -62,6 +67,8 @@ class Mistake:
     message: str
     cause: str
     redefines: tuple = ()
+    uses: tuple = ()
+    absent: str = ""
 
     @property
     def code(self):
@@ -99,10 +106,15 @@ def apply_edits(source, edits, label="?"):
 def mistaken_source(mistake):
     """The answer key of ``mistake.function`` with the mistake's edits, after what it redefines."""
     label = f"{mistake.id!r} ({mistake.function})"
-    if not mistake.edits and not mistake.redefines:
+    if not mistake.edits and not mistake.redefines and not mistake.uses:
         raise StaleMistakeError(f"mistake {label} changes nothing: give it an edit")
+    by_id = {known.id: known for known in CATALOGUE}
+    unknown = [other for other in mistake.uses if other not in by_id]
+    if unknown:
+        raise StaleMistakeError(f"mistake {label} uses unknown mistake(s) {unknown}")
     try:
-        sources = [answer_key_source(name) for name in mistake.redefines]
+        sources = [mistaken_source(by_id[other]) for other in mistake.uses]
+        sources += [answer_key_source(name) for name in mistake.redefines]
         sources.append(apply_edits(answer_key_source(mistake.function), mistake.edits, label))
     except KeyError as error:
         raise StaleMistakeError(f"mistake {label}: {error.args[0]}") from None
@@ -124,9 +136,13 @@ def build(mistake):
     return scope[mistake.function]
 
 
-def _mistake(id, function, description, edits, message, cause, redefines=()):
+def _mistake(id, function, description, edits, message, cause, redefines=(), uses=(), absent=""):
     edits = tuple(Edit(*edit) for edit in edits)
-    return Mistake(id, function, description, edits, message, cause, tuple(redefines))
+    return Mistake(id, function, description, edits, message, cause, tuple(redefines), tuple(uses), absent)
+
+
+# A missing-factor hint where no factor is missing sends students after a 1/m they have.
+NO_FACTOR = r"times the expected value"
 
 
 CATALOGUE = [
@@ -144,7 +160,7 @@ CATALOGUE = [
              [("np.zeros((layer_dims[l], 1))", "np.zeros(layer_dims[l])")],
              r"parameters\['b1'\]: has shape \(4,\) but should be \(4, 1\)", "sum-dropped-axis"),
     _mistake("init-deep-off-by-one", "initialize_parameters_deep", "loop stops one layer early",
-             [("for l in range(1, L):", "for l in range(1, L - 1):")],
+             [("for l in range(1, L + 1):", "for l in range(1, L):")],
              r"missing key\(s\) \['W2', 'b2'\]", "missing-keys"),
     # linear_forward, linear_activation_forward, L_model_forward
     _mistake("forward-transposed", "linear_forward", "Z computed as A^T W^T",
@@ -199,6 +215,22 @@ CATALOGUE = [
     _mistake("backward-swapped-activations", "linear_activation_backward", "relu branch uses sigmoid_backward",
              [("relu_backward(dA", "sigmoid_backward(dA"), ("sigmoid_backward(dA", "relu_backward(dA")],
              r"activation='sigmoid'.*dA_prev: wrong values", "wrong-values"),
+    _mistake("backward-relu-uses-sigmoid", "linear_activation_backward", "sigmoid_backward in the relu branch too",
+             [("relu_backward(dA", "sigmoid_backward(dA")],
+             r"activation='relu'\): dA_prev: wrong values in every entry \(3 of them where 0 is expected\).*"
+             r"Likely cause: dZ = relu_backward\(dA, activation_cache\)", "wrong-values", absent=NO_FACTOR),
+    _mistake("backward-cache-halves-swapped", "linear_activation_backward",
+             "linear_backward given the activation cache (its own linear_backward pasted above)",
+             [("linear_backward(dZ, linear_cache)", "linear_backward(dZ, activation_cache)", 2)],
+             r"raised ValueError: not enough values to unpack.*"
+             r"\(at `dA_prev, dW, db = linear_backward\(dZ, activation_cache\)`\)\. "
+             r"Likely cause: a tuple unpacked into the wrong number of names", "exception:ValueError",
+             redefines=["linear_backward"]),
+    _mistake("helper-db-no-keepdims", "linear_activation_backward",
+             "right, but calls the student's linear_backward, which drops keepdims", [],
+             r"db: has shape \(1,\) but should be \(1, 1\).*"
+             r"Note: this may come from linear_backward, which fails its own test", "sum-dropped-axis",
+             uses=["db-no-keepdims"]),
     # L_model_backward
     _mistake("old-dA-convention", "L_model_backward", "keys shifted by one (old dA{l+1} convention)",
              [('grads["dA" + str(L - 1)] = dA_prev_temp', 'grads["dA" + str(L)] = dA_prev_temp'),
@@ -210,11 +242,23 @@ CATALOGUE = [
              r"grads\['dA0'\]: wrong values", "wrong-values"),
     _mistake("backward-fixed-dA-index", "L_model_backward", "the loop always feeds dA{L-1}",
              [('backward(grads["dA" + str(l + 1)]', 'backward(grads["dA" + str(L - 1)]')],
-             r"1 problem\(s\) found.*L_model_backward_test_case_3layers\(\)\): L_model_backward raised IndexError",
-             "exception:IndexError"),
+             r"1 problem\(s\) found.*L_model_backward_test_case_3layers\(\)\): L_model_backward raised IndexError.*"
+             r"Likely cause: the dA and the cache given to one layer's backward step belong to different layers.*"
+             r"layer l \+ 1 reads grads\['dA' \+ str\(l \+ 1\)\] with caches\[l\]", "exception:IndexError"),
     _mistake("backward-wrong-cache", "L_model_backward", "the loop reads caches[l + 1]",
              [("current_cache = caches[l]", "current_cache = caches[l + 1]")],
-             r"raised IndexError: .*Likely cause: arrays of the wrong layer", "exception:IndexError"),
+             r"raised IndexError: .*Likely cause: the dA and the cache given to one layer's backward step belong to "
+             r"different layers", "exception:IndexError"),
+    _mistake("backward-dA-key-l", "L_model_backward", "the loop reads grads['dA' + str(l)], not yet stored",
+             [('backward(grads["dA" + str(l + 1)]', 'backward(grads["dA" + str(l)]')],
+             r"raised KeyError: 'dA0'.*Likely cause: grads has no key 'dA0' yet when your loop reads it\. "
+             r"The convention: .*layer l \+ 1 reads grads\['dA' \+ str\(l \+ 1\)\] with caches\[l\]",
+             "exception:KeyError"),
+    _mistake("dAL-AL-minus-Y", "L_model_backward", "dAL = AL - Y (that is dZ of the sigmoid layer, not dA)",
+             [("dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))", "dAL = AL - Y")],
+             r"grads\['dA0'\]: wrong values in 4 of 8 entries \(column 1\).*Likely cause: start from "
+             r"dAL = -\(Y/AL.*grads\['dA1'\]: wrong values.*each example \(column\) is off by a different factor",
+             "per-example-factor", absent=NO_FACTOR),
     _mistake("dAL-sign", "L_model_backward", "dAL with the wrong sign",
              [("dAL = -(np.divide(", "dAL = (np.divide(")],
              r"grads\['dA0'\]: wrong values.*sign is flipped", "sign-flipped"),

@@ -12,12 +12,13 @@ outputs nbgrader scores:
   ``execute_result`` (nbgrader's partial-credit convention);
 * no credit: an ``error`` output whose message is the teaching message.
 
-Before that, :class:`RebuildFromRelease` (first of ``Autograde.sanitize_preprocessors``) gives
-nbgrader a well-formed notebook to sanitize: the released notebook with each graded function's
-cell taken from the submission. nbgrader's own ``OverwriteCells`` crashes on notebooks saved
-without nbgrader metadata (VS Code, Colab) or with duplicated cells, which the course's grader
-grades in full; the rebuilt notebook only shapes the autograded copy and the feedback, the
-scores always come from the submitted bytes.
+The file is read by :class:`BoundedNotebookExporter` (``c.Autograde.exporter_class``), with the
+course's bounds on size and nesting. Before grading, :class:`RebuildFromRelease` (first of
+``Autograde.sanitize_preprocessors``) gives nbgrader a well-formed notebook to sanitize: the
+released notebook with each graded function's cell taken from the submission. nbgrader's own
+``OverwriteCells`` crashes on notebooks saved without nbgrader metadata (VS Code, Colab) or with
+duplicated cells, which the course's grader grades in full; the rebuilt notebook only shapes the
+autograded copy and the feedback, the scores always come from the submitted bytes.
 
 In ``source/`` a hidden-test cell holds only a line that fails loudly if this preprocessor is
 ever removed; in the autograded notebook that block becomes a one-line comment, so feedback
@@ -28,7 +29,8 @@ run to make them.
 import re
 from pathlib import Path
 
-from nbformat.v4 import new_output
+from nbconvert.exporters import NotebookExporter
+from nbformat.v4 import new_notebook, new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade
 
@@ -36,7 +38,27 @@ from autograder import config as course_config
 from autograder.assignments import load_assignment
 from autograder.classgrade import grading_settings
 from autograder.grading import grade_notebook
-from coursekit.notebook_code import GRADED_HEADER, read_notebook
+from coursekit.notebook_code import GRADED_HEADER, SubmissionError, read_notebook
+
+
+class BoundedNotebookExporter(NotebookExporter):
+    """nbgrader's reader of the notebook to autograde, bounded (``c.Autograde.exporter_class``).
+
+    Stock nbconvert parses the whole file, whatever its size or nesting, in nbgrader's own
+    process before any preprocessor runs. This reader goes through the course's bounded
+    :func:`coursekit.notebook_code.read_notebook` (size limit, no symbolic links, deep JSON refused);
+    a file it refuses becomes an empty notebook, which :class:`RebuildFromRelease` turns into the
+    released one and :class:`SandboxedGrading` scores 0 with the reader's message.
+    """
+
+    def from_file(self, file_stream, resources=None, **kw):
+        try:
+            nb = read_notebook(file_stream.name)
+        except SubmissionError as error:
+            self.log.warning("%s", error)
+            nb = new_notebook()
+        return self.from_notebook_node(nb, resources=resources, **kw)
+
 
 HIDDEN_BLOCK = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*$", re.S | re.M)
 HIDDEN_NOTE = "# (the hidden tests of {name} ran in the course's sandboxed grader; their messages are below)"

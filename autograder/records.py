@@ -17,6 +17,8 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import parse_utc
 
+from autograder import provenance
+
 
 def ensure_assignment(course_root, db_url, assignment):
     """Register the assignment's grade cells in the gradebook (``nbgrader generate_assignment``) if needed.
@@ -94,12 +96,15 @@ def write_csv(path, assignment, results):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", "assignment", "score", "max_score", *assignment.names, "problem", "isolation"])
+        writer.writerow(["student", "assignment", "score", "max_score", *assignment.names, "problem", "isolation",
+                         "flags"])
         for result in sorted(results, key=lambda r: r.student):
             by_name = {f.name: f.score for f in result.functions}
+            same = provenance.flagged(result)  # functions that repeat a released helper: for the instructor
             writer.writerow([spreadsheet_safe(result.student), assignment.id, f"{result.score:g}",
                              f"{result.max_score:g}", *(f"{by_name.get(n, 0):g}" for n in assignment.names),
-                             spreadsheet_safe(result.error), result.isolation])
+                             spreadsheet_safe(result.error), result.isolation,
+                             f"{provenance.CAUSE}: {' '.join(same)}" if same else ""])
 
 
 def spreadsheet_safe(text):

@@ -28,6 +28,7 @@ GRADER_CAUSES = {
     "public-only": "right on the public examples only (every hidden case fails)",
     "could-not-run": "the submission's code could not run",
     "test-error": "the test itself could not run (a grader problem)",
+    "matches-released-helper": "same code as a released helper's function (score unchanged; for the instructor)",
 }
 CAUSE = re.compile(r"Likely cause: (.+?)(?:\.(?:\n|$)|$)", re.M)
 MESSAGE_CAUSES = (
@@ -94,6 +95,15 @@ def failure_causes(results):
     return counter
 
 
+def _isolation(results):
+    """How the class's code was isolated, loudly when not by bubblewrap (see autograder.sandbox)."""
+    modes = sorted({getattr(r, "isolation", "") or "unknown" for r in results})
+    text = ", ".join(modes) or "none graded"
+    if any(mode != "bubblewrap" for mode in modes):
+        text += " (WARNING: without bubblewrap, submissions could read the course's files and each other's work)"
+    return text
+
+
 def write_report(folder, assignment, results, top=15):
     """Write report.md, scores.png and causes.png into ``folder``; return the Markdown text."""
     folder = Path(folder)
@@ -131,6 +141,7 @@ def write_report(folder, assignment, results, top=15):
     lines = [f"# {assignment.id}: grading report", "",
              f"{len(results)} submissions, mean {mean:.1f} / {assignment.max_score:g}, "
              f"median {totals[len(totals) // 2] if totals else 0:g}.", "",
+             f"Isolation of the submissions' code: {markdown_text(_isolation(results))}.", "",
              "| graded function | points | mean | full marks |", "| --- | --- | --- | --- |"]
     for function in assignment.functions:
         scores = [f.score for r in results for f in r.functions if f.name == function.name]

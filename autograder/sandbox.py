@@ -464,14 +464,17 @@ class Sandbox:
         Folders that must stay hidden even if they lie inside the Python installation.
     warm_code : str
         Trusted code (the assignment's setup cells) the template runs once, to import what they import.
+    stats : dict, optional
+        Counters to add to: ``calls``, ``call_seconds`` and ``callbacks`` (for the benchmark's breakdown).
     """
 
-    def __init__(self, helper_files, limits=Limits(), isolation=None, hidden=(), warm_code=""):
+    def __init__(self, helper_files, limits=Limits(), isolation=None, hidden=(), warm_code="", stats=None):
         self.limits = limits
         self.helper_files = [Path(p) for p in helper_files]
         self.isolation = isolation or detect_isolation()
         self.hidden = [Path(p) for p in hidden]
         self.warm_code = warm_code
+        self.stats = stats if stats is not None else {}
         self.template = self.pid = self.stdin_fd = self.stdout_fd = None
         self.key = None
         self.buffer = b""
@@ -538,6 +541,7 @@ class Sandbox:
             callbacks += 1
             if helpers is None or answer.get("name") not in helpers or callbacks > MAX_CALLBACKS:
                 self._violation("asked for a helper it may not use here")
+            self.stats["callbacks"] = self.stats.get("callbacks", 0) + 1
             reply = self._callback(helpers[answer["name"]], answer)
             self._write(wire.dumps({"id": message["id"], **reply}).encode(), deadline, timeout)
         if not isinstance(answer.get("ok"), bool) or not isinstance(answer.get("printed", ""), str) or (
@@ -654,9 +658,14 @@ class Sandbox:
         call runs, the student's function uses those (computed here, on request).
         """
         helpers = helpers or {}
-        answer = self._request({"op": "call", "function": function, "args": wire.encode(tuple(args)),
-                                "kwargs": wire.encode(dict(kwargs)), "helpers": sorted(helpers)},
-                               self.limits.call_seconds, helpers)
+        started = time.perf_counter()
+        try:
+            answer = self._request({"op": "call", "function": function, "args": wire.encode(tuple(args)),
+                                    "kwargs": wire.encode(dict(kwargs)), "helpers": sorted(helpers)},
+                                   self.limits.call_seconds, helpers)
+        finally:
+            self.stats["calls"] = self.stats.get("calls", 0) + 1
+            self.stats["call_seconds"] = self.stats.get("call_seconds", 0.0) + time.perf_counter() - started
         if not answer["ok"]:
             raise _student_exception(answer["error"])
         try:

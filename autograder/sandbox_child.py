@@ -86,8 +86,13 @@ def apply_limits(memory_mb, cpu_seconds, file_mb):
     resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
 
 
-def describe_error(error, filename_prefix="<cell "):
+def describe_error(error, filename_prefix="<cell ", function=None):
+    """Type, message and the student's line: in ``function`` (the one under test) when the error passed
+    through it, so a failure is located in the function being graded, not in a helper it called."""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(filename_prefix)]
+    code = getattr(function, "__code__", None)
+    own = [f for f in frames if code is not None and f.filename == code.co_filename and f.name == code.co_name]
+    frames = own or frames
     line = frames[-1].line if frames else ""
     message = str(error)
     if len(message) > 2000:
@@ -129,6 +134,7 @@ def serve(requests, channel, output_chars):
         sys.stdout = sys.stderr = captured
         answer = {"id": request.get("id"), "ok": True}
         saved = {}
+        function = None
         try:
             if request["op"] == "exec":
                 filename = f"<cell {request['name']}>"
@@ -147,7 +153,8 @@ def serve(requests, channel, output_chars):
                 answer["result"] = wire.encode(result)
                 answer["args_after"] = wire.encode(tuple(args))
         except BaseException as error:  # the student's code may raise anything, SystemExit included
-            answer = {"id": request.get("id"), "ok": False, "error": describe_error(error)}
+            answer = {"id": request.get("id"), "ok": False,
+                      "error": describe_error(error, function=function if request.get("op") == "call" else None)}
         finally:
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
             for name, value in saved.items():  # the student's own versions come back after the call

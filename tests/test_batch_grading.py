@@ -1,5 +1,6 @@
-"""The batch command end to end: local processes and a local Dask cluster give the same grades,
-a re-grade is idempotent, and the gradebook, CSV, report and feedback are written."""
+"""The batch command end to end: local processes and a local Dask cluster (over the course's
+TLS) give the same grades, a plain TCP scheduler is refused, a re-grade is idempotent, and the
+gradebook, CSV, report and feedback are written."""
 
 import csv
 import shutil
@@ -71,9 +72,26 @@ def test_grade_writes_everything_and_regrades_idempotently(course):
     assert read_grades(course)["ada"] == 80
 
 
-def test_local_dask_cluster_gives_the_same_grades(course):
+def test_local_dask_cluster_with_tls_gives_the_same_grades(course):
+    """The README's setup: certificates from ``dask-certs``, a TLS-only cluster, the client's default folder."""
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    pytest.importorskip("cryptography")
+    from autograder.dask_tls import ROLES, security_for
+
+    made = subprocess.run([sys.executable, "-m", "autograder", "dask-certs", str(course / "dask-certs")],
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    security = security_for(course / "dask-certs", ROLES)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  protocol="tls://", host="127.0.0.1", security=security) as cluster:
+        assert cluster.scheduler_address.startswith("tls://")
         grade(course, f"--scheduler={cluster.scheduler_address}")
     assert read_grades(course) == {"ada": 100, "bob": 0, "eve": 0}
     assert gradebook_scores(course) == {"ada": 100, "bob": 0, "eve": 0}
+
+
+def test_a_plain_tcp_scheduler_needs_the_loud_option(course):
+    command = [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--quiet", "--scheduler=tcp://127.0.0.1:9"]
+    refused = subprocess.run(command, cwd=course, capture_output=True, text=True)
+    assert refused.returncode == 1 and "not a tls:// address" in refused.stderr
+    assert "--dask-insecure-tcp" in refused.stderr and not (course / "reports").exists()

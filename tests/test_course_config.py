@@ -171,3 +171,28 @@ def test_a_regrade_of_one_student_keeps_the_whole_class_in_the_class_files(tmp_p
     assert "2 submissions" in (course / "reports" / ASSIGNMENT / "report.md").read_text()
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         assert gradebook.find_submission(ASSIGNMENT, "bob").score == 100
+
+
+def test_grading_fails_closed_without_bubblewrap_unless_explicitly_allowed(tmp_path, monkeypatch):
+    import autograder.classgrade
+    from autograder import grading
+    from autograder.sandbox import LIMITS_ONLY, SandboxUnavailable
+
+    course = make_course(tmp_path / "course")
+    submit(course, "ada", "correct")
+    monkeypatch.setattr(autograder.classgrade, "detect_isolation", lambda: LIMITS_ONLY)
+    with pytest.raises(GradingError, match=r"bubblewrap .*--insecure-no-sandbox"):
+        grade_class(ASSIGNMENT, course, jobs=1)
+    assert not (course / "reports").exists()  # refused before anything was graded or written
+    assert cli.main(["grade", ASSIGNMENT, "--course", str(course), "--quiet"]) == 1
+    path = course / "submitted" / "ada" / ASSIGNMENT / NOTEBOOKS[ASSIGNMENT]
+    assignment = autograder.classgrade.load_assignment(ASSIGNMENT, course / "source")
+    with pytest.raises(SandboxUnavailable):
+        grading.grade_notebook(assignment, "ada", path, grading.Settings(isolation=LIMITS_ONLY))
+    # Allowed explicitly: graded, and the mode is written in every record and in the report.
+    assert cli.main(["grade", ASSIGNMENT, "--course", str(course), "--quiet", "--insecure-no-sandbox"]) == 0
+    with open(course / "reports" / ASSIGNMENT / "grades.csv") as table:
+        rows = list(csv.DictReader(table))
+    assert [(row["student"], float(row["score"]), row["isolation"]) for row in rows] == [("ada", 100.0, LIMITS_ONLY)]
+    report = (course / "reports" / ASSIGNMENT / "report.md").read_text()
+    assert r"limits\-only \(WARNING: without bubblewrap" in report

@@ -1,7 +1,13 @@
 """The hidden tests give full marks to correct code and catch the known mistakes, with the
 public tests' checker (structured results, causes of one vocabulary) and, for the backward
-pass, a check against central differences."""
+pass, a check against central differences. Their inputs are each student's own (keyed with
+the course's secret), every student with the same mistake loses the same cases, and no
+message or case result shows a number of the reference's answers."""
 
+import copy
+import re
+
+import numpy as np
 import pytest
 
 from autograder import hidden_tests
@@ -50,4 +56,133 @@ def test_hidden_failure_says_what_the_public_checker_says():
     with pytest.raises(public_tests.TestFailure) as failure:
         hidden_tests.linear_forward_hidden(linear_forward)
     assert failure.value.causes == ["wrong-values"]
-    assert all(r.field == "Z" and r.message.startswith(f"{r.case}: Z: wrong values.") for r in failure.value.results)
+    assert all(r.field == "Z" and r.message.startswith(f"{r.case}: Z: wrong values in every entry. Likely cause: "
+                                                       "Z is the matrix product of W and A")
+               for r in failure.value.results)
+
+
+# ---------------------------------------------------------------------------------------------
+# Each student's inputs, and messages that never show the reference's numbers
+# ---------------------------------------------------------------------------------------------
+
+SECRET = b"0123456789abcdef" * 4
+STUDENTS = ("ada", "bob", "carol", "dave")
+
+
+def hidden_calls(function_name):
+    """(args, kwargs, reference result) of every call the hidden test of ``function_name`` makes now."""
+    calls = []
+
+    def recorder(*args, **kwargs):
+        result = REFERENCE[function_name](*copy.deepcopy(args), **kwargs)
+        calls.append((copy.deepcopy(args), kwargs, result))
+        return result
+
+    recorder.__name__ = function_name
+    getattr(hidden_tests, function_name + "_hidden")(recorder)
+    return calls
+
+
+def numbers(value):
+    """Every float in a (nested) value."""
+    if isinstance(value, dict):
+        return [x for item in value.values() for x in numbers(item)]
+    if isinstance(value, (tuple, list)):
+        return [x for item in value for x in numbers(item)]
+    return [float(x) for x in np.ravel(np.asarray(value, dtype=float))]
+
+
+NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
+
+
+def leaked(text, reference_values):
+    """The numbers of ``text`` written with 4 significant digits or more that are a reference value, rounded."""
+    values = np.sort(np.asarray([v for v in reference_values if np.isfinite(v)]))
+    found = []
+    for token in NUMBER.findall(text):
+        mantissa = token.split("e")[0].lstrip("-").replace(".", "").lstrip("0")
+        if len(mantissa) < 4:
+            continue
+        number = float(token)
+        decimals = len(token.split("e")[0].split(".")[1])
+        scale = 10.0 ** int(token.split("e")[1]) if "e" in token else 1.0
+        near = values[np.searchsorted(values, number - scale * 10.0 ** -decimals):
+                      np.searchsorted(values, number + scale * 10.0 ** -decimals)]
+        if np.any(np.abs(near - number) <= 0.5 * scale * 10.0 ** -decimals + 1e-15):
+            found.append(token)
+    return found
+
+
+def failure_text(failure):
+    fields = [str(getattr(r, name)) for r in failure.results for name in ("case", "expected", "actual", "message")]
+    return "\n".join([str(failure), *fields])
+
+
+def test_the_leak_detector_finds_printed_reference_values():
+    [(_, _, Z)] = hidden_calls("linear_forward")[:1]
+    shown = public_tests._problems(Z[0] + 1, Z[0], "Z")[0].message  # the public tests show expected values
+    assert leaked(shown, numbers(Z[0]))
+    assert not leaked(public_tests._problems(Z[0] + 1, Z[0], "Z", reveal=False)[0].message, numbers(Z[0]))
+
+
+@pytest.mark.parametrize("mistake", CATALOGUE, ids=lambda m: m.id)
+def test_no_hidden_message_or_case_result_shows_a_reference_number(mistake):
+    with hidden_tests.inputs_for(SECRET, "a course", "ada"):
+        reference = [x for _, _, result in hidden_calls(mistake.function) for x in numbers(result)]
+        try:
+            getattr(hidden_tests, mistake.function + "_hidden")(build(mistake))
+        except public_tests.TestFailure as failure:
+            assert not leaked(failure_text(failure), reference), failure_text(failure)
+
+
+def test_each_student_has_own_inputs_and_the_same_ones_at_every_run():
+    def inputs(secret, student):
+        with hidden_tests.inputs_for(secret, "dnn_step_by_step", student):
+            return [numbers(args) for args, _, _ in hidden_calls("linear_backward")]
+
+    assert inputs(SECRET, "ada") == inputs(SECRET, "ada")
+    assert inputs(SECRET, "ada") != inputs(SECRET, "bob")
+    assert inputs(SECRET, "ada") != inputs(SECRET[::-1], "ada")
+    with hidden_tests.inputs_for(SECRET, "dnn_application", "ada"):
+        other_assignment = [numbers(args) for args, _, _ in hidden_calls("linear_backward")]
+    assert other_assignment != inputs(SECRET, "ada")
+
+
+def test_a_mistake_costs_every_student_the_same_cases():
+    """The kind of each case is fixed, only its numbers vary: partial credit is the same for all."""
+    for mistake in CATALOGUE:
+        outcomes = set()
+        for student in STUDENTS:
+            with hidden_tests.inputs_for(SECRET, "course", student):
+                try:
+                    getattr(hidden_tests, mistake.function + "_hidden")(build(mistake))
+                    outcomes.add((0, 0))
+                except public_tests.TestFailure as failure:
+                    outcomes.add((failure.failed_cases, failure.cases))
+        assert len(outcomes) == 1, f"{mistake.id}: {outcomes}"
+
+
+@pytest.mark.parametrize("function_name", sorted(REFERENCE))
+def test_reference_passes_hidden_tests_of_any_student(function_name):
+    for student in STUDENTS[:2]:
+        with hidden_tests.inputs_for(SECRET, "course", student):
+            getattr(hidden_tests, function_name + "_hidden")(REFERENCE[function_name])
+
+
+def test_a_table_of_one_students_answers_earns_nothing_for_another_or_under_another_secret():
+    with hidden_tests.inputs_for(SECRET, "dnn_step_by_step", "mallory"):
+        table = hidden_calls("linear_forward")
+
+    def linear_forward(A, W, b):  # answers looked up in what the first run's inputs were
+        for (A0, W0, b0), _, (Z0, _) in table:
+            if A.shape == A0.shape and np.array_equal(A, A0) and np.array_equal(W, W0) and np.array_equal(b, b0):
+                return Z0.copy(), (A, W, b)
+        return np.zeros((W.shape[0], A.shape[1])), (A, W, b)
+
+    with hidden_tests.inputs_for(SECRET, "dnn_step_by_step", "mallory"):
+        hidden_tests.linear_forward_hidden(linear_forward)  # the attack works on the inputs it was built from
+    for secret, student in ((SECRET, "eve"), (SECRET[::-1], "mallory")):
+        with hidden_tests.inputs_for(secret, "dnn_step_by_step", student), \
+                pytest.raises(public_tests.TestFailure) as failure:
+            hidden_tests.linear_forward_hidden(linear_forward)
+        assert failure.value.failed_cases == failure.value.cases == 3

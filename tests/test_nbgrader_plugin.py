@@ -17,7 +17,7 @@ from traitlets.config import Config
 
 from autograder import reference_models
 from autograder.assignments import REPOSITORY
-from autograder.nbgrader_plugin import RebuildFromRelease, grade_cell_outputs
+from autograder.nbgrader_plugin import BoundedNotebookExporter, RebuildFromRelease, grade_cell_outputs
 from autograder.sample_class import NOTEBOOKS, release_notebook
 
 ASSIGNMENT = "dnn_step_by_step"
@@ -101,3 +101,30 @@ def test_the_answer_key_follows_the_course_and_its_edits(tmp_path):
         A, W, b = np.ones((2, 1)), np.ones((1, 2)), np.ones((1, 1))
         assert edited(A, W, b)[0][0, 0] == 4.0
     assert reference_models.reference_functions()["linear_forward"](A, W, b)[0][0, 0] == 3.0
+
+
+@pytest.mark.parametrize("content", ["huge", "deep", "garbage", "link"])
+def test_nbgrader_reads_a_submission_with_the_course_bounds(tmp_path, content):
+    # What stock nbconvert would parse whole (or follow) becomes an empty notebook: graded 0 with the reason.
+    path = tmp_path / "submission.ipynb"
+    if content == "huge":
+        path.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5, "x": "'
+                        + "y" * (21 << 20) + '"}')
+    elif content == "deep":
+        path.write_text("[" * 100_000 + "]" * 100_000)
+    elif content == "garbage":
+        path.write_bytes(bytes(range(256)) * 100)
+    else:
+        target = tmp_path / "someone-else.ipynb"
+        nbformat.write(release_notebook("dnn_step_by_step"), target)
+        path.symlink_to(target)
+    output, _ = BoundedNotebookExporter().from_filename(str(path))
+    assert nbformat.reads(output, as_version=4).cells == []
+
+
+def test_nbgrader_reads_an_ordinary_submission_unchanged(tmp_path):
+    path = tmp_path / "submission.ipynb"
+    nbformat.write(release_notebook("dnn_step_by_step"), path)
+    output, _ = BoundedNotebookExporter().from_filename(str(path))
+    read = nbformat.reads(output, as_version=4)
+    assert [c.source for c in read.cells] == [c.source for c in release_notebook("dnn_step_by_step").cells]

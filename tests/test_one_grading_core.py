@@ -97,15 +97,13 @@ def graded_twice(tmp_path_factory):
     return course, stock, ours, tampering, logs
 
 
-UNREADABLE = {"malformed-json", "binary-garbage", "nested-json"}  # nbgrader cannot open these; both give 0
-
-
-def test_nbgrader_processes_every_readable_submission(graded_twice):
+def test_nbgrader_processes_every_submission_even_unreadable_ones(graded_twice):
+    # Malformed JSON, binary garbage and JSON nested 100,000 deep are read by the course's bounded
+    # reader (c.Autograde.exporter_class): graded 0 with the reason, not an nbgrader error.
     logs = graded_twice[4]
     for assignment, log in logs.items():
         failed = set(re.findall(rf"error processing assignment '{assignment}' for student '([^']+)'", log))
-        expected = UNREADABLE if assignment == "dnn_step_by_step" else set()
-        assert failed == expected, log[-3000:]
+        assert not failed, log[-3000:]
 
 
 @pytest.mark.parametrize("assignment", list(GRADED))

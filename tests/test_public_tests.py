@@ -12,7 +12,7 @@ from autograder import report
 from autograder.assignments import load_assignment
 from autograder.attempts import CORRECT_STYLES
 from autograder.mistakes import CATALOGUE, build, namespace
-from autograder.reference_models import reference_functions
+from autograder.reference_models import define, reference_functions
 from coursekit import dnn_app_utils as ref
 from coursekit import public_tests
 
@@ -53,6 +53,7 @@ def test_mistake_fails_with_its_message_and_cause(mistake):
     message = str(failure)
     assert message.startswith(f"{mistake.function}: "), message
     assert re.search(mistake.message, message, re.S), f"{mistake.id}: {message}"
+    assert not (mistake.absent and re.search(mistake.absent, message, re.S)), f"{mistake.id}: {message}"
     assert mistake.cause in failure.causes, f"{mistake.id}: {failure.causes}"
 
 
@@ -224,3 +225,102 @@ def test_class_report_table_shows_ids_and_what_they_mean(tmp_path):
     text = report.write_report(tmp_path, assignment, [student])
     assert "| `linear_forward` | `not-implemented` | not implemented yet | 1 |" in text
     assert (tmp_path / "causes.png").stat().st_size > 1000
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages that lead to the fix
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("factor, claimed", [
+    (3.0, True), (0.25, True), (0.8, True), (100.0, True), (0.01, True), (-2.0, True), (1 / 0.0075, True),
+    (0.2459689, False), (0.249892, False), (1.0000001, False), (np.pi, False),
+])
+def test_a_factor_is_claimed_only_when_code_would_produce_it(factor, claimed):
+    wanted = np.array([[0.3, -1.2, 0.5], [2.0, 0.7, -0.1]])
+    cause, sentence = public_tests._value_cause(wanted * factor, wanted)
+    assert (cause == "missing-factor") == claimed, (cause, sentence)
+    if claimed:
+        assert sentence.startswith(f"it is {factor:.6g} times the expected value")
+
+
+def test_no_factor_is_claimed_when_it_changes_from_entry_to_entry_or_zeros_are_not_kept():
+    wanted = np.array([[0.3, -1.2, 0.5], [2.0, 0.7, -0.1]])
+    assert public_tests._value_cause(wanted * [[2.0, 2.0, 2.0], [2.0, 2.0, 2.5]], wanted)[0] == "wrong-values"
+    relu = np.array([[0.4, 0.0], [0.3, 0.0]])
+    assert public_tests._value_cause(np.array([[0.1, 0.01], [0.075, 0.02]]), relu)[0] == "wrong-values"
+
+
+def test_each_example_off_by_its_own_factor_is_named():
+    wanted = np.array([[0.3, -1.2, 0.5], [2.0, 0.7, -0.1]])
+    cause, sentence = public_tests._value_cause(wanted * [0.21, 0.17, 0.24], wanted)
+    assert cause == "per-example-factor" and "each example (column) is off by a different factor" in sentence
+
+
+def test_a_single_number_needs_a_whole_factor():
+    assert public_tests._value_cause(np.array(3.0), np.array(1.5))[0] == "missing-factor"
+    assert public_tests._value_cause(np.array(1.1), np.array(1.5))[0] == "wrong-values"
+
+
+@pytest.mark.parametrize("actual, wanted, where", [
+    ([[1.0, 9.0], [1.0, 9.0]], [[1.0, 2.0], [1.0, 3.0]], "in 2 of 4 entries (column 1)"),
+    ([[9.0, 9.0], [1.0, 3.0]], [[1.0, 2.0], [1.0, 3.0]], "in 2 of 4 entries (row 0)"),
+    ([[9.0, 2.0], [1.0, 9.0]], [[1.0, 2.0], [1.0, 3.0]], "in 2 of 4 entries (at (0, 0), (1, 1))"),
+    ([[1.0, 5.0], [1.0, 5.0]], [[1.0, 0.0], [1.0, 0.0]], "in 2 of 4 entries (column 1, where 0 is expected)"),
+    ([[5.0, 5.0], [5.0, 5.0]], [[1.0, 0.0], [1.0, 0.0]], "in every entry (2 of them where 0 is expected)"),
+    ([[2.0, 4.0], [2.0, 6.0]], [[1.0, 2.0], [1.0, 3.0]], ""),
+])
+def test_the_message_says_which_entries_differ(actual, wanted, where):
+    assert public_tests._where_different(np.array(actual), np.array(wanted)) == where
+
+
+def test_hidden_messages_say_where_and_why_but_show_no_value():
+    [problem] = public_tests._problems(np.array([[1.0, 9.0], [1.0, 9.0]]), np.array([[1.0, 2.0], [1.0, 2.0]]), "dW",
+                                       "a hint", reveal=False)
+    assert problem.message == "dW: wrong values in 2 of 4 entries (column 1). Likely cause: a hint."
+    assert (problem.expected, problem.actual) == ("ndarray (2, 2) float64", "ndarray (2, 2) float64, in 2 of 4 "
+                                                                            "entries (column 1)")
+
+
+def student_functions(source):
+    """The functions of ``source``, defined as a notebook cell defines them (its lines readable in tracebacks)."""
+    scope = namespace()
+    define(source, scope, "<cell 3>")
+    return scope
+
+
+def test_an_error_inside_a_helper_is_located_in_the_function_under_test():
+    scope = student_functions("def linear_backward(dZ, cache):\n    A_prev, W, b = cache\n    return A_prev, W, b\n\n"
+                              "def linear_activation_backward(dA, cache, activation):\n"
+                              "    linear_cache, activation_cache = cache\n"
+                              "    return linear_backward(dA, activation_cache)\n")
+    result = failure_of("linear_activation_backward", scope["linear_activation_backward"]).results[0]
+    assert "(at `return linear_backward(dA, activation_cache)`)" in result.message
+    assert "A_prev, W, b = cache" not in result.message
+
+
+
+
+def test_a_failing_helper_of_the_student_is_named_with_the_helpers_it_calls():
+    from autograder.reference_models import answer_key_source
+
+    sources = [answer_key_source(name) for name in ("linear_backward", "linear_activation_backward",
+                                                    "L_model_backward")]
+    sources[0] = sources[0].replace(", keepdims=True", "")
+    scope = student_functions("\n\n".join(sources))
+    failure = failure_of("L_model_backward", scope["L_model_backward"])
+    assert failure.failing_helpers == ["linear_activation_backward", "linear_backward"]
+    assert str(failure).endswith("Note: this may come from linear_activation_backward and linear_backward, which "
+                                 "fail their own tests: fix them first.")
+
+
+def test_no_helper_is_named_when_the_helpers_pass_or_come_from_the_course():
+    from autograder.reference_models import answer_key_source
+
+    source = answer_key_source("linear_backward") + "\n\n" + answer_key_source("linear_activation_backward")
+    scope = student_functions(source.replace("relu_backward(dA", "sigmoid_backward(dA"))
+    failure = failure_of("linear_activation_backward", scope["linear_activation_backward"])
+    assert failure.failing_helpers == [] and "Note:" not in str(failure)
+    # dnn_app_utils' functions are the course's, not the student's: never run through tests.
+    assert public_tests.student_helpers(ref.L_model_backward, "L_model_backward") == {}
+    broken = build(next(m for m in CATALOGUE if m.id == "backward-sigmoid-in-loop"))
+    assert public_tests.student_helpers(broken, "L_model_backward") == {}

@@ -283,3 +283,15 @@ def test_a_cpu_burning_fork_happy_submission_does_not_cost_others_their_marks(tm
     leftover = subprocess.run(["ps", "-eo", "uid=,args="], capture_output=True, text=True).stdout
     assert not ROOT_USER or not [line for line in leftover.splitlines()
                 if line.split()[0].isdigit() and int(line.split()[0]) >= sandbox.SANDBOX_UID_BASE], leftover
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGSTOP"])
+def test_a_submission_that_attacks_its_template_costs_only_itself(signal_name):
+    code = (f"import os, signal, time\nos.kill(os.getppid(), signal.{signal_name})\n"
+            "time.sleep(30)\n")
+    limits = Limits(memory_mb=768, cpu_seconds=60, exec_seconds=3, call_seconds=3)
+    with Sandbox([], limits, ISOLATION) as box:
+        with pytest.raises(sandbox.SandboxError):
+            box.exec_cell(code, "attack")
+    with Sandbox([], limits, ISOLATION) as box:  # the next submission gets a working sandbox
+        assert run(box, "print(6 * 7)").strip() == "42"

@@ -19,6 +19,8 @@ def run(nb, tmp_path):
     (the notebook's setup cells import the helpers by their flat names, from that folder)."""
     folder = tmp_path / "dnn_step_by_step"
     shutil.copytree(ROOT / "release" / "dnn_step_by_step", folder, dirs_exist_ok=True)
+    for name in ("public_tests.py", "self_check.py", "notebook_code.py"):  # the current helpers (release may lag)
+        shutil.copy(ROOT / "utils" / name, folder / name)
     nbformat.write(nb, folder / NOTEBOOK)
     result = subprocess.run([sys.executable, "self_check.py", NOTEBOOK], cwd=folder, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -48,6 +50,20 @@ def test_one_mistake_is_reported(tmp_path):
     # linear_activation_backward (4 points) and L_model_backward (10) call linear_backward (5).
     assert score == total - 5 - 4 - 10
     assert "db: has shape (3,) but should be (3, 1)" in out
+    # Each of them says where its failure may come from.
+    assert "Note: this may come from linear_backward, which fails its own test: fix it first." in out
+    assert ("Note: this may come from linear_activation_backward and linear_backward, which fail their own tests"
+            in out)
+
+
+def test_an_error_is_located_in_the_function_under_test(tmp_path):
+    nb = copy.deepcopy(solved_submission("dnn_step_by_step"))
+    cell = next(c for c in nb.cells if c.source.startswith("# GRADED FUNCTION: linear_activation_backward"))
+    cell.source = cell.source.replace("linear_backward(dZ, linear_cache)", "linear_backward(dZ, activation_cache)")
+    _, out = run(nb, tmp_path)
+    report = re.split(r"\n(?:PASS|FAIL)  ", out.split("FAIL  linear_activation_backward", 1)[1])[0]
+    assert "(at `dA_prev, dW, db = linear_backward(dZ, activation_cache)`)" in report
+    assert "A_prev, W, b = cache" not in report and "Note:" not in report  # linear_backward passes its test
 
 
 def test_unreadable_notebook_exit_code(tmp_path, capsys):
