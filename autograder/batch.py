@@ -34,6 +34,16 @@ def one_blas_thread():
     threadpool_limits(1)
 
 
+def _worker_start():
+    """A local grading worker: one BLAS thread, and its warm sandboxes stopped when it exits."""
+    from multiprocessing.util import Finalize
+
+    from autograder.sandbox import TEMPLATES
+
+    one_blas_thread()
+    Finalize(None, TEMPLATES.stop_all, exitpriority=10)
+
+
 def grade_bytes(assignment_id, student, notebook_name, data, settings=None):
     """Grade a notebook given as bytes (a task that can run on any worker).
 
@@ -81,8 +91,10 @@ def grade_all(assignment, found, settings=None, jobs=2, scheduler=None, progress
                 if progress:
                     progress()
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=one_blas_thread) as pool:
+    # Forked, not spawned: a worker starts with the grader already imported (a spawned one spends
+    # seconds importing nbformat's and jsonschema's dependencies before its first notebook).
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start) as pool:
         students = {pool.submit(grade_notebook, assignment, student, path, settings): student
                     for student, path in found}
         for future in as_completed(students):

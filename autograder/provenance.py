@@ -105,8 +105,11 @@ def _local_names(function):
 
 
 def fingerprint(function):
-    """A text equal for two functions that differ only in comments, docstrings, layout and local names."""
-    tree = ast.parse(ast.unparse(function)).body[0]  # a copy, without positions
+    """A text equal for two functions that differ only in comments, docstrings, layout and local names.
+
+    Rewrites ``function`` (a node of a tree parsed for this purpose) in place; positions do not count.
+    """
+    tree = function
     name = tree.name
     tree = _Canonical(_local_names(tree)).visit(tree)
     tree.name = name
@@ -133,6 +136,16 @@ def released_helpers(source_root=SOURCE):
 
     The released copy in ``source/<id>/`` when it is there, else the original in ``utils/``.
     """
+    manifest = manifest_path(Path(source_root))
+    try:
+        stamp = manifest.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    return list(_released_helpers(str(source_root), stamp))
+
+
+@functools.lru_cache(maxsize=16)
+def _released_helpers(source_root, _stamp):
     source_root = Path(source_root)
     found = []
     for assignment_id, files in load_manifest(manifest_path(source_root)).items():
@@ -143,7 +156,7 @@ def released_helpers(source_root=SOURCE):
             path = path if path.is_file() else UTILS / helper
             if path.is_file():
                 found.append((assignment_id, helper, path))
-    return found
+    return tuple(found)
 
 
 def released_matches(assignment, definitions):

@@ -14,7 +14,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Grade, Gradebook, GradeCell, MissingEntry
 from nbgrader.utils import parse_utc
 
 from autograder import provenance
@@ -84,9 +84,12 @@ class GradebookWriter:
                 except (ValueError, TypeError, OverflowError):
                     pass  # an unreadable timestamp.txt is no reason to lose the grades
             scores = result.grade_cells()
+            # All the notebook's grades in one query (nbgrader's find_grade costs one query per cell).
+            notebook = gradebook.find_submission_notebook(assignment.notebook_id, assignment.id, result.student)
+            grades = {name: grade for name, grade in gradebook.db.query(GradeCell.name, Grade)
+                      .join(Grade, Grade.cell_id == GradeCell.id).filter(Grade.notebook_id == notebook.id)}
             for grade_id in _grade_ids(assignment):
-                grade = gradebook.find_grade(grade_id, assignment.notebook_id, assignment.id, result.student)
-                grade.auto_score = scores.get(grade_id, 0.0)
+                grades[grade_id].auto_score = scores.get(grade_id, 0.0)
             gradebook.db.commit()
 
 

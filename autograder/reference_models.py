@@ -112,7 +112,15 @@ def notebook_path(assignment):
     root = _SOURCE_ROOT.get()
     if not (root / assignment).is_dir():  # a course holding only some assignments: the others from here
         root = SOURCE
-    notebooks = sorted((root / assignment).glob("*.ipynb"))
+    folder = root / assignment
+    return _notebook_in(str(folder), folder.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _notebook_in(folder, _stamp):
+    """The one notebook of ``folder`` (cached while the folder's listing does not change)."""
+    folder, assignment = Path(folder), Path(folder).name
+    notebooks = sorted(folder.glob("*.ipynb"))
     if len(notebooks) != 1:
         raise AnswerKeyError(f"source/{assignment}: expected exactly one notebook, found {[n.name for n in notebooks]}")
     return notebooks[0]
@@ -199,6 +207,12 @@ def graded_helpers(assignment, name):
     While the grader tests ``name``, the student's code gets these instead of the student's own
     (each of which is graded on its own), so one mistake costs points in one place only.
     """
+    solutions = _solutions(assignment)
+    return {helper: solutions[helper] for helper in _helper_names(assignment, name, _stamp(assignment))}
+
+
+@functools.lru_cache(maxsize=64)
+def _helper_names(assignment, name, _stamp):
     key = answer_key(assignment)
     wanted, todo = set(), [name]
     while todo:
@@ -207,8 +221,7 @@ def graded_helpers(assignment, name):
             if isinstance(node, ast.Name) and node.id in key and node.id != name and node.id not in wanted:
                 wanted.add(node.id)
                 todo.append(node.id)
-    solutions = _solutions(assignment)
-    return {helper: solutions[helper] for helper in sorted(wanted)}
+    return tuple(sorted(wanted))
 
 
 def __getattr__(name):

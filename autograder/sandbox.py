@@ -30,6 +30,7 @@ import copy
 import json
 import os
 import secrets
+import select
 import selectors
 import shutil
 import signal
@@ -522,8 +523,14 @@ class Sandbox:
 
     @property
     def alive(self):
-        return self.stdin_fd is not None and self.template is not None and self.template.status(
-            self.pid, wait=False) is None
+        """False once the child is known to be gone: its answer pipe hung up with nothing left to read
+        (a local check; a child whose pipe a descendant still holds is found dead at its next request)."""
+        if self.stdin_fd is None or self.template is None:
+            return False
+        poller = select.poll()
+        poller.register(self.stdout_fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+        events = dict(poller.poll(0)).get(self.stdout_fd, 0)
+        return not (events & (select.POLLHUP | select.POLLERR) and not events & select.POLLIN)
 
     def _request(self, message, timeout, helpers=None):
         if self.stdin_fd is None:

@@ -7,8 +7,14 @@ cases), and checks every returned item: its type, its shape and its values
 function leaves its inputs untouched.
 
 A passing test prints one line. A failing test raises ``AssertionError`` whose
-message names the variable, what was expected, what was returned and the most
-likely cause.
+message names the variable, what was expected, what was returned, which entries
+differ and the most likely cause. A cause is named only when it is likely: a
+missing factor only when every entry is off by the same factor and that factor is
+one code produces (m, 1/m, 2, 0.01, ...); an error is located at the line of the
+tested function where it happened, also when it came from a function called there.
+When the function calls other graded functions that you wrote and one of them fails
+its own test, the message ends with "this may come from <helper>, which fails its
+own test" (these helper tests run only after a failure).
 
 The same checking serves the grader, so it is a documented interface rather than
 an internal detail:
@@ -21,16 +27,24 @@ an internal detail:
   expected, actual, cause id, hint, message), so that a grader or a class report
   counts causes without reading sentences; ``TestFailure.results`` holds them;
 * :data:`CAUSES` is the vocabulary of cause ids, each with a short description
-  (exceptions are named ``"exception:<Type>"``, e.g. ``"exception:ValueError"``).
+  (exceptions are named ``"exception:<Type>"``, e.g. ``"exception:ValueError"``);
+  :data:`HINTS` the likely cause of each wrong returned value, per function;
+* ``Checker(..., reveal=False)`` (the grader's hidden tests) never shows or records
+  an expected value: only its structure (type, shape, keys), where the result
+  differs, and why.
 """
 
 import ast
 import contextlib
+import contextvars
 import copy
 import io
 import os
+import re
 import traceback
 from dataclasses import dataclass
+from fractions import Fraction
+from types import FunctionType
 
 import numpy as np
 
@@ -79,6 +93,7 @@ CAUSES = {
     "all-zeros": "all zeros",
     "sign-flipped": "the sign is flipped",
     "missing-factor": "a factor is missing or extra",
+    "per-example-factor": "each example off by its own factor",
     "wrong-values": "wrong values",
     # the models of assignment 2
     "costs-not-arrays": "costs stored as Python floats",
@@ -97,6 +112,51 @@ _EXCEPTION_HINTS = {
     "NameError": "a variable used before it is defined, or a typo in its name",
     "TypeError": "a wrong number or type of arguments, or a None placeholder left in place",
 }
+
+
+_UNPACK_HINT = ("a tuple unpacked into the wrong number of names: check what the cache (or the function you "
+                "call) holds, e.g. cache = (linear_cache, activation_cache) and linear_cache = (A_prev, W, b)")
+_GRADS_KEY = re.compile(r"'(d[AWb])(\d+)'")
+_BACKWARD_CONVENTION = ("layer L stores grads['dA' + str(L - 1)]; then, for l = L-2 down to 0, layer l + 1 reads "
+                        "grads['dA' + str(l + 1)] with caches[l] and stores dA{l}, dW{l+1} and db{l+1}")
+
+
+def _backward_key_hint(error):
+    key = _GRADS_KEY.fullmatch(str(error))
+    if not key:
+        return _EXCEPTION_HINTS["KeyError"]
+    return f"grads has no key {key.group(0)} yet when your loop reads it. The convention: {_BACKWARD_CONVENTION}"
+
+
+def _forward_key_hint(error):
+    if re.fullmatch(r"'[Wb]\d+'", str(error)):
+        return (f"parameters has no key {error}: the network has L = len(parameters) // 2 layers, "
+                "with keys W1, b1, ..., WL, bL")
+    return _EXCEPTION_HINTS["KeyError"]
+
+
+# Likely cause of an exception, for one function: exception type -> sentence, or a function of the
+# exception that returns one. They replace the general hints above.
+_FUNCTION_EXCEPTION_HINTS = {
+    "L_model_backward": {
+        "KeyError": _backward_key_hint,
+        "IndexError": ("the dA and the cache given to one layer's backward step belong to different layers. "
+                       "The convention: " + _BACKWARD_CONVENTION),
+        "ValueError": ("the dA and the cache given to one layer's backward step belong to different layers. "
+                       "The convention: " + _BACKWARD_CONVENTION),
+    },
+    "L_model_forward": {"KeyError": _forward_key_hint},
+}
+
+
+def exception_hint(function_name, error):
+    """The likely cause of ``error`` raised by the student's ``function_name`` (None if nothing is likely)."""
+    kind = type(error).__name__
+    hint = _FUNCTION_EXCEPTION_HINTS.get(function_name, {}).get(kind)
+    if hint is None and kind == "ValueError" and re.match(r"(not enough|too many) values to unpack", str(error)):
+        hint = _UNPACK_HINT
+    hint = hint or _EXCEPTION_HINTS.get(kind)
+    return hint(error) if callable(hint) else hint
 
 
 def describe_cause(cause):
@@ -171,10 +231,52 @@ def _shape_cause(actual_shape, expected_shape):
     return "wrong-shape", "check the shapes of the arrays you combine (print them) and the layer sizes you use"
 
 
+def _plausible_factor(ratio, single=False):
+    """True for a ratio that a slip in the code produces: a whole number or a simple fraction
+    (m, 1/m, 2, 4/5 = one m for another), a power of ten (100, 0.01), a learning rate, or the
+    negative of one. A single number always has "a ratio": then only a whole factor or its
+    inverse counts (``single``)."""
+    if not np.isfinite(ratio) or ratio == 0 or np.isclose(abs(ratio), 1.0, rtol=1e-6):
+        return False
+    for value in (abs(ratio), 1 / abs(ratio)):
+        simple = Fraction(float(value)).limit_denominator(1 if single else 20)
+        if (simple.numerator >= (2 if single else 1) and simple.numerator <= 100_000
+                and np.isclose(float(simple), value, rtol=1e-6, atol=0)):
+            return True
+    return False
+
+
+def _column_factors(actual, wanted):
+    """The factor of each column when every column is a multiple of the expected one (None otherwise).
+
+    Only a matrix with at least two rows says something: a row vector is always "a multiple"
+    column by column.
+    """
+    if actual.ndim != 2 or actual.shape[0] < 2 or actual.shape[1] < 2:
+        return None
+    factors = []
+    for column in range(actual.shape[1]):
+        got, want = actual[:, column], wanted[:, column]
+        nonzero = np.abs(want) > 1e-12
+        if not np.allclose(got[~nonzero], 0, atol=ATOL):
+            return None
+        if nonzero.sum() < 2:
+            continue
+        ratios = got[nonzero] / want[nonzero]
+        if not np.allclose(ratios, ratios[0], rtol=1e-6):
+            return None
+        factors.append(ratios[0])
+    if len(factors) < 2 or np.allclose(factors, factors[0], rtol=1e-6) or np.isclose(factors, 1.0).any():
+        return None  # one factor for all, or some examples right: not a per-example term
+    return factors
+
+
 def _value_cause(actual, wanted):
     """Most likely reason why an array of the right shape has the wrong values: ``(cause id, sentence)``.
 
     The sentence is None when nothing specific stands out (the caller's hint is shown then).
+    A missing factor is claimed only when the ratio is the same for every entry (zeros where
+    zeros are expected) and is a factor that code produces (:func:`_plausible_factor`).
     """
     if np.isnan(actual).any():
         return "nan", "it contains NaN: a log of 0, a division by 0, or an uninitialised value"
@@ -183,15 +285,50 @@ def _value_cause(actual, wanted):
     if np.allclose(actual, -wanted, rtol=RTOL, atol=ATOL):
         return "sign-flipped", "its sign is flipped"
     nonzero = np.abs(wanted) > 1e-12
-    if nonzero.any():
+    if nonzero.any() and np.allclose(actual[~nonzero], 0, atol=ATOL):
         ratios = actual[nonzero] / wanted[nonzero]
-        factor = ratios.flat[0]
-        # One number always has "a ratio": only a whole factor (or its inverse) says something then.
-        telling = ratios.size > 1 or any(np.isclose(k, round(k)) and round(k) >= 2 for k in (factor, 1 / factor))
-        if telling and np.allclose(ratios, factor, rtol=1e-6) and not np.isclose(factor, 1.0):
+        factor = float(ratios.flat[0])
+        if np.allclose(ratios, factor, rtol=1e-6) and _plausible_factor(factor, single=ratios.size == 1):
             return "missing-factor", (f"it is {factor:.6g} times the expected value: a factor is missing or extra "
                                       "(for example 1/m, 0.01 or the learning rate)")
+    if _column_factors(actual, wanted) is not None:
+        return "per-example-factor", ("each example (column) is off by a different factor: a term computed per "
+                                      "example is wrong, such as the derivative the backward pass starts from "
+                                      "or an activation's derivative")
     return "wrong-values", None
+
+
+def _positions(indices):
+    return ", ".join(str(int(i)) for i in indices)
+
+
+def _where_different(actual, wanted):
+    """Which entries of an array differ, in words ("" when every entry does, and nothing more is telling).
+
+    For example ``"in 3 of 6 entries (column 1, where 0 is expected)"``.
+    """
+    bad = ~np.isclose(actual, wanted, rtol=RTOL, atol=ATOL)
+    count, size = int(bad.sum()), bad.size
+    zeros = int((bad & (np.abs(wanted) <= ATOL)).sum())  # entries that should be 0 and are not
+    if count == 0:
+        return ""
+    if count == size:
+        return f"in every entry ({zeros} of them where 0 is expected)" if zeros else ""
+    if bad.ndim == 2 and bad[:, bad.any(axis=0)].all():
+        columns = np.flatnonzero(bad.any(axis=0))
+        where = f"column{'s' if len(columns) > 1 else ''} {_positions(columns)}"
+    elif bad.ndim == 2 and bad[bad.any(axis=1), :].all():
+        rows = np.flatnonzero(bad.any(axis=1))
+        where = f"row{'s' if len(rows) > 1 else ''} {_positions(rows)}"
+    else:
+        shown = [str(tuple(int(i) for i in index)) if len(index) > 1 else str(int(index[0]))
+                 for index in np.argwhere(bad)[:3]]
+        where = "at " + ", ".join(shown) + (", ..." if count > 3 else "")
+    if zeros == count:
+        where += ", where 0 is expected"
+    elif zeros:
+        where += f"; {zeros} of them where 0 is expected"
+    return f"in {count} of {size} entries ({where})"
 
 
 @dataclass(frozen=True)
@@ -210,8 +347,12 @@ class _Problem:
         return f"{self.field}: {self.text}" + (f" Likely cause: {self.hint}." if self.hint else "")
 
 
-def _problems(actual, wanted, name, hint=None):
-    """Every way ``actual`` differs from ``wanted``, as a list of :class:`_Problem`."""
+def _problems(actual, wanted, name, hint=None, reveal=True):
+    """Every way ``actual`` differs from ``wanted``, as a list of :class:`_Problem`.
+
+    With ``reveal`` False (hidden tests) no value of ``wanted`` is shown or recorded, only its
+    structure (type, shape, keys, length); of ``actual`` only a summary and where it differs.
+    """
     found = []
 
     def fail(text, cause, specific=None, expected_text=None, actual_text=None):
@@ -236,7 +377,7 @@ def _problems(actual, wanted, name, hint=None):
                  str(sorted(wanted)), str(sorted(actual, key=str)))
         for key in wanted:
             if key in actual:
-                found += _problems(actual[key], wanted[key], f"{name}[{key!r}]", hint)
+                found += _problems(actual[key], wanted[key], f"{name}[{key!r}]", hint, reveal)
         return found
     if isinstance(wanted, (tuple, list)):
         kind = type(wanted).__name__
@@ -249,7 +390,7 @@ def _problems(actual, wanted, name, hint=None):
                  "wrong-length", None, f"{len(wanted)} items", f"{len(actual)} items")
             return found
         for index, (item, wanted_item) in enumerate(zip(actual, wanted, strict=True)):
-            found += _problems(item, wanted_item, f"{name}[{index}]", hint)
+            found += _problems(item, wanted_item, f"{name}[{index}]", hint, reveal)
         return found
     wanted = np.asarray(wanted)
     if wanted.ndim == 0:
@@ -275,8 +416,14 @@ def _problems(actual, wanted, name, hint=None):
     actual_array = actual_array.astype(float)
     if not np.allclose(actual_array, wanted, rtol=RTOL, atol=ATOL):
         cause, sentence = _value_cause(actual_array, wanted)
-        fail(f"wrong values. Expected {_show(wanted)}, got {_show(actual_array)}.", cause, sentence,
-             _show(wanted), _show(actual_array))
+        where = _where_different(actual_array, wanted)
+        if reveal:
+            fail(f"wrong values{' ' + where if where else ''}. Expected {_show(wanted)}, got {_show(actual_array)}.",
+                 cause, sentence, _show(wanted), _show(actual_array))
+        else:  # a hidden case: where and why it differs, never the reference's numbers
+            where = where or ("in every entry" if wanted.ndim else "")
+            fail(f"wrong values{' ' + where if where else ''}.", cause, sentence, _describe(wanted),
+                 f"{_describe(actual_array)}, {where or 'a different number'}")
     return found
 
 
@@ -314,14 +461,16 @@ class TestFailure(AssertionError):
 
     ``cases`` (cases run) and ``failed_cases`` (how many of them failed) let a grader give
     partial credit; ``results`` holds every problem as a :class:`CaseResult`, and ``causes``
-    their cause ids, each once, in order.
+    their cause ids, each once, in order; ``failing_helpers`` names the student's helpers of the
+    function that fail their own public test (see :func:`failing_helpers`).
     """
 
-    def __init__(self, message, cases, failed_cases, results=()):
+    def __init__(self, message, cases, failed_cases, results=(), failing_helpers=()):
         super().__init__(message)
         self.cases = cases
         self.failed_cases = failed_cases
         self.results = list(results)
+        self.failing_helpers = list(failing_helpers)
 
     @property
     def causes(self):
@@ -336,6 +485,87 @@ def _exception_cause(error):
     return EXCEPTION_PREFIX + type(error).__name__
 
 
+# While helpers' own tests run to explain a failure, they do not look for helpers themselves.
+_CHECKING_HELPERS = contextvars.ContextVar("checking_helpers", default=False)
+
+#: The graded functions of each assignment, in notebook order: a function's helpers are the
+#: graded functions of its own assignment that its code calls.
+ASSIGNMENT_FUNCTIONS = {
+    "dnn_step_by_step": ("initialize_parameters", "initialize_parameters_deep", "linear_forward",
+                         "linear_activation_forward", "L_model_forward", "compute_cost", "linear_backward",
+                         "linear_activation_backward", "L_model_backward", "update_parameters"),
+    "dnn_application": ("two_layer_model", "L_layer_model"),
+}
+
+
+def _names_used(code):
+    """Global names that a code object (and the functions defined inside it) reads."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if hasattr(constant, "co_names"):
+            names |= _names_used(constant)
+    return names
+
+
+def student_helpers(target, function_name):
+    """The graded functions of the same assignment that ``target`` calls, as the student defined them.
+
+    Only plain functions count that the student wrote (not the course's helper files), found in
+    ``target``'s globals under the names its code uses. Empty for anything else (for example
+    the grader's remote functions).
+    """
+    if not isinstance(target, FunctionType):
+        return {}
+    siblings = next((names for names in ASSIGNMENT_FUNCTIONS.values() if function_name in names), ())
+    used = _names_used(target.__code__)
+    helpers = {}
+    for name in siblings:
+        helper = target.__globals__.get(name)
+        if name != function_name and name in used and isinstance(helper, FunctionType) and _written_by_student(helper):
+            helpers[name] = helper
+    return helpers
+
+
+def _written_by_student(function):
+    """False for a function of the course's helper files (next to this one), True otherwise."""
+    filename = function.__code__.co_filename
+    return filename.startswith("<") or not os.path.abspath(filename).startswith(_UTILS_DIR + os.sep)
+
+
+def failing_helpers(target, function_name):
+    """Names of the student's helpers of ``target`` (and of their helpers) that fail their own public test.
+
+    Each helper's test runs once, quietly; a helper of a failing helper is listed after it.
+    """
+    failing, seen = [], {function_name}
+
+    def visit(function, name):
+        for helper_name, helper in student_helpers(function, name).items():
+            if helper_name in seen:
+                continue
+            seen.add(helper_name)
+            test = globals().get(f"{helper_name}_test")
+            token = _CHECKING_HELPERS.set(True)
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    test(helper)
+            except Exception:  # any failure of the helper's own test counts
+                failing.append(helper_name)
+                visit(helper, helper_name)
+            finally:
+                _CHECKING_HELPERS.reset(token)
+
+    visit(target, function_name)
+    return failing
+
+
+def _helpers_note(names):
+    if len(names) == 1:
+        return f"this may come from {names[0]}, which fails its own test: fix it first."
+    listed = ", ".join(names[:-1]) + " and " + names[-1]
+    return f"this may come from {listed}, which fail their own tests: fix them first."
+
+
 class Checker:
     """Runs the cases of one graded function and collects what went wrong.
 
@@ -343,6 +573,12 @@ class Checker:
     ``ok, result, printed = checker.call(case, args, arg_names)`` and, if ``ok``,
     ``checker.check(case, result, wanted, "Z", hint)`` (or ``check_tuple`` first for
     functions that return a tuple); last, ``checker.finish()``.
+
+    ``reveal`` (default True) shows expected values in messages; the hidden tests turn it off,
+    so that their messages and results say what differs and why, never the reference's numbers.
+    ``check_helpers`` (default True): when the test fails, the student's own helpers that
+    the function calls (in the student's kernel) are run through their public tests, and the
+    message says which of them fail (:func:`failing_helpers`).
 
     Attributes
     ----------
@@ -352,11 +588,13 @@ class Checker:
     results : list of :class:`CaseResult`, every problem found, in order
     """
 
-    def __init__(self, target, function_name):
+    def __init__(self, target, function_name, reveal=True, check_helpers=True):
         if not callable(target):
             raise AssertionError(f"{function_name}_test expects the function {function_name}, got {_describe(target)}.")
         self.target = target
         self.name = function_name
+        self.reveal = reveal
+        self.check_helpers = check_helpers
         self.results = []
         self.cases = 0
         self.failed_cases = set()
@@ -398,7 +636,7 @@ class Checker:
             return False, None, printed.getvalue()
         except Exception as error:  # the student's code may raise anything
             line = self._line(error)
-            hint = _EXCEPTION_HINTS.get(type(error).__name__)
+            hint = exception_hint(self.name, error)
             self._record(case, f"{case}: {self.name} raised {type(error).__name__}: {error}"
                                + (f" (at `{line}`)" if line else "") + (f". Likely cause: {hint}" if hint else ""),
                          _exception_cause(error), hint, actual=f"{type(error).__name__}: {error}")
@@ -412,7 +650,7 @@ class Checker:
 
     def check(self, case, actual, wanted, name, hint=None):
         """Compare ``actual`` with ``wanted`` (see :func:`compare`); return True when they agree."""
-        problems = _problems(actual, wanted, name, hint)
+        problems = _problems(actual, wanted, name, hint, self.reveal)
         for problem in problems:
             self._record(case, f"{case}: {problem.message}", problem.cause, problem.hint, problem.field,
                          problem.expected, problem.actual)
@@ -427,15 +665,22 @@ class Checker:
                   "wrong-return", expected=f"tuple of {len(names)}", actual=_describe(result))
         return False
 
-    @staticmethod
-    def _line(error):
-        """The line of the student's code where ``error`` was raised ("" if unknown)."""
+    def _line(self, error):
+        """The line of the function under test where ``error`` was raised ("" if unknown).
+
+        When the error comes from inside another function it called (one of the student's
+        helpers, or numpy), this is the line of the call, in the function under test.
+        """
         line = getattr(error, "student_line", None)  # set when the code ran in the grader's sandbox
-        if line is None:
-            frames = [frame for frame in traceback.extract_tb(error.__traceback__)
-                      if not frame.filename.startswith((_UTILS_DIR, _NUMPY_DIR))]
-            line = frames[-1].line if frames else ""
-        return line
+        if line is not None:
+            return line
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+                  if not frame.filename.startswith((_UTILS_DIR, _NUMPY_DIR))]
+        code = getattr(self.target, "__code__", None)
+        own = [frame for frame in frames
+               if code is not None and frame.filename == code.co_filename and frame.name == code.co_name]
+        frames = own or frames
+        return frames[-1].line if frames else ""
 
     def finish(self):
         """Raise :class:`TestFailure` if anything failed, else print one line."""
@@ -446,7 +691,12 @@ class Checker:
             lines = [f"{self.name}: {len(unique)} problem(s) found."] + [f"  - {m}" for m in shown]
             if more:
                 lines.append(f"  ... and {more} more.")
-            raise TestFailure("\n".join(lines), self.cases, len(self.failed_cases), self.results)
+            helpers = []
+            if self.check_helpers and not _CHECKING_HELPERS.get():
+                helpers = failing_helpers(self.target, self.name)
+            if helpers:
+                lines.append(f"  Note: {_helpers_note(helpers)}")
+            raise TestFailure("\n".join(lines), self.cases, len(self.failed_cases), self.results, helpers)
         print(f"All tests passed for {self.name} ({self.cases} case{'s' if self.cases > 1 else ''}).")
 
 
@@ -456,6 +706,44 @@ class Checker:
 
 INIT_HINT = ("use np.random.randn(n_this_layer, n_previous_layer) * 0.01 (the normal law: randn, not rand), "
              "np.zeros((n, 1)) for biases, and draw the weights in layer order after the given seed")
+_BACKWARD_HINT = ("start from dAL = -(Y/AL - (1-Y)/(1-AL)); layer L uses sigmoid and caches[L-1]; then for "
+                  "l = L-2 .. 0 use relu, caches[l] and grads['dA' + str(l + 1)], and store dA{l}, dW{l+1}, db{l+1}")
+_ACTIVATION_BACKWARD_HINT = "dZ = {activation}_backward(dA, activation_cache), then linear_backward(dZ, linear_cache)"
+
+#: The likely cause shown when a returned value is wrong and nothing more specific stands out:
+#: function -> returned value -> sentence (``{activation}``, ``{layers}``: the case's). The public
+#: and the hidden tests both use it.
+HINTS = {
+    "initialize_parameters": {"parameters": INIT_HINT},
+    "initialize_parameters_deep": {"parameters": INIT_HINT + "; loop over l = 1 .. len(layer_dims) - 1"},
+    "linear_forward": {"Z": "Z is the matrix product of W and A (np.dot, W first) plus b, equation (1)",
+                       "cache": "the cache is the tuple (A, W, b) of the inputs"},
+    "linear_activation_forward": {
+        "A": "compute Z with linear_forward, then apply {activation}(Z) to it",
+        "cache": "the cache is (linear_cache, activation_cache) = ((A_prev, W, b), Z)"},
+    "L_model_forward": {
+        "AL": "layers 1 .. L-1 use relu and only layer L uses sigmoid; L = len(parameters) // 2",
+        "caches": "append one cache per layer, in order, {layers} in all; each is ((A_prev, W, b), Z)"},
+    "compute_cost": {"cost": "cost = -(1/m) * sum(Y * log(AL) + (1 - Y) * log(1 - AL)) with m = Y.shape[1]"},
+    "linear_backward": {
+        "dA_prev": "dA_prev is the matrix product of W transposed and dZ, equation (5)",
+        "dW": "dW is 1/m times the matrix product of dZ and A_prev transposed, m = A_prev.shape[1], equation (3)",
+        "db": "db is 1/m times the sum of dZ over the examples (axis=1, keepdims=True), equation (4)"},
+    "linear_activation_backward": {name: _ACTIVATION_BACKWARD_HINT for name in ("dA_prev", "dW", "db")},
+    "L_model_backward": {"grads": _BACKWARD_HINT},
+    "update_parameters": {"parameters": "W{l} = W{l} - learning_rate * dW{l} and b{l} = b{l} - learning_rate * db{l} "
+                                        "for l = 1 .. L, on a copy of params"},
+    "two_layer_model": {
+        "parameters": "initialize with initialize_parameters(n_x, n_h, n_y) after np.random.seed(1); each iteration: "
+                      "relu layer, sigmoid layer, compute_cost, dA2, two linear_activation_backward calls, "
+                      "update_parameters",
+        "costs": "record the cost every 100 iterations, from i = 0"},
+    "L_layer_model": {
+        "parameters": "initialize with initialize_parameters_deep(layers_dims) from dnn_app_utils after "
+                      "np.random.seed(1); each iteration: L_model_forward, compute_cost, L_model_backward, "
+                      "update_parameters",
+        "costs": "record the cost every 100 iterations, from i = 0"},
+}
 
 
 def initialize_parameters_test(target):
@@ -464,7 +752,7 @@ def initialize_parameters_test(target):
         case = f"initialize_parameters{dims}"
         ok, parameters, _ = checker.call(case, ast.literal_eval(dims), ["n_x", "n_h", "n_y"])
         if ok:
-            checker.check(case, parameters, wanted, "parameters", INIT_HINT)
+            checker.check(case, parameters, wanted, "parameters", HINTS["initialize_parameters"]["parameters"])
     checker.finish()
 
 
@@ -474,8 +762,7 @@ def initialize_parameters_deep_test(target):
         case = f"initialize_parameters_deep({dims})"
         ok, parameters, _ = checker.call(case, (ast.literal_eval(dims),), ["layer_dims"])
         if ok:
-            checker.check(case, parameters, wanted, "parameters",
-                          INIT_HINT + "; loop over l = 1 .. len(layer_dims) - 1")
+            checker.check(case, parameters, wanted, "parameters", HINTS["initialize_parameters_deep"]["parameters"])
     checker.finish()
 
 
@@ -486,9 +773,8 @@ def linear_forward_test(target):
     ok, result, _ = checker.call(case, (A, W, b), ["A", "W", "b"])
     if ok and checker.check_tuple(case, result, ["Z", "cache"]):
         Z, cache = result
-        checker.check(case, Z, expected.LINEAR_FORWARD_Z, "Z",
-                      "Z is the matrix product of W and A (np.dot, W first) plus b, equation (1)")
-        checker.check(case, cache, (A, W, b), "cache", "the cache is the tuple (A, W, b) of the inputs")
+        checker.check(case, Z, expected.LINEAR_FORWARD_Z, "Z", HINTS["linear_forward"]["Z"])
+        checker.check(case, cache, (A, W, b), "cache", HINTS["linear_forward"]["cache"])
     checker.finish()
 
 
@@ -500,10 +786,11 @@ def linear_activation_forward_test(target):
         ok, result, _ = checker.call(case, (A_prev, W, b), ["A_prev", "W", "b"], {"activation": activation})
         if ok and checker.check_tuple(case, result, ["A", "cache"]):
             A, cache = result
+            hints = HINTS["linear_activation_forward"]
             checker.check(case, A, expected.LINEAR_ACTIVATION_FORWARD[activation], "A",
-                          f"compute Z with linear_forward, then apply {activation}(Z) to it")
+                          hints["A"].format(activation=activation))
             checker.check(case, cache, ((A_prev, W, b), expected.LINEAR_ACTIVATION_FORWARD_Z), "cache",
-                          "the cache is (linear_cache, activation_cache) = ((A_prev, W, b), Z)")
+                          hints["cache"])
     checker.finish()
 
 
@@ -517,15 +804,13 @@ def L_model_forward_test(target):
             continue
         AL, caches = result
         wanted = expected.L_MODEL_FORWARD[fixture]
-        checker.check(case, AL, wanted["AL"], "AL",
-                      "layers 1 .. L-1 use relu and only layer L uses sigmoid; L = len(parameters) // 2")
+        checker.check(case, AL, wanted["AL"], "AL", HINTS["L_model_forward"]["AL"])
         wanted_caches, A_prev = [], X
         L = len(wanted["Z"])
         for l, Z in enumerate(wanted["Z"], start=1):
             wanted_caches.append(((A_prev, parameters["W" + str(l)], parameters["b" + str(l)]), Z))
             A_prev = np.maximum(0, Z)
-        checker.check(case, caches, wanted_caches, "caches",
-                      f"append one cache per layer, in order, {L} in all; each is ((A_prev, W, b), Z)")
+        checker.check(case, caches, wanted_caches, "caches", HINTS["L_model_forward"]["caches"].format(layers=L))
     checker.finish()
 
 
@@ -538,8 +823,7 @@ def compute_cost_test(target):
         case = f"compute_cost(AL={AL.tolist()}, Y={Y.tolist()})"
         ok, cost, _ = checker.call(case, (AL, Y), ["AL", "Y"])
         if ok:
-            checker.check(case, cost, wanted, "cost",
-                          "cost = -(1/m) * sum(Y * log(AL) + (1 - Y) * log(1 - AL)) with m = Y.shape[1]")
+            checker.check(case, cost, wanted, "cost", HINTS["compute_cost"]["cost"])
     checker.finish()
 
 
@@ -549,12 +833,8 @@ def linear_backward_test(target):
     dZ, cache = tc.linear_backward_test_case()
     ok, result, _ = checker.call(case, (dZ, cache), ["dZ", "cache"])
     if ok and checker.check_tuple(case, result, ["dA_prev", "dW", "db"]):
-        hints = ("dA_prev is the matrix product of W transposed and dZ, equation (5)",
-                 "dW is 1/m times the matrix product of dZ and A_prev transposed, m = A_prev.shape[1], equation (3)",
-                 "db is 1/m times the sum of dZ over the examples (axis=1, keepdims=True), equation (4)")
-        for name, actual, wanted, hint in zip(("dA_prev", "dW", "db"), result, expected.LINEAR_BACKWARD, hints,
-                                              strict=True):
-            checker.check(case, actual, wanted, name, hint)
+        for name, actual, wanted in zip(("dA_prev", "dW", "db"), result, expected.LINEAR_BACKWARD, strict=True):
+            checker.check(case, actual, wanted, name, HINTS["linear_backward"][name])
     checker.finish()
 
 
@@ -565,10 +845,10 @@ def linear_activation_backward_test(target):
         dA, cache = tc.linear_activation_backward_test_case()
         ok, result, _ = checker.call(case, (dA, cache), ["dA", "cache"], {"activation": activation})
         if ok and checker.check_tuple(case, result, ["dA_prev", "dW", "db"]):
-            hint = f"dZ = {activation}_backward(dA, activation_cache), then linear_backward(dZ, linear_cache)"
             for name, actual, wanted in zip(("dA_prev", "dW", "db"), result,
                                             expected.LINEAR_ACTIVATION_BACKWARD[activation], strict=True):
-                checker.check(case, actual, wanted, name, hint)
+                checker.check(case, actual, wanted, name,
+                              HINTS["linear_activation_backward"][name].format(activation=activation))
     checker.finish()
 
 
@@ -579,10 +859,7 @@ def L_model_backward_test(target):
         AL, Y, caches = getattr(tc, fixture)()
         ok, grads, _ = checker.call(case, (AL, Y, caches), ["AL", "Y", "caches"])
         if ok:
-            checker.check(case, grads, expected.L_MODEL_BACKWARD[fixture], "grads",
-                          "start from dAL = -(Y/AL - (1-Y)/(1-AL)); layer L uses sigmoid and caches[L-1]; "
-                          "then for l = L-2 .. 0 use relu, caches[l] and grads['dA' + str(l + 1)], and store "
-                          "dA{l}, dW{l+1}, db{l+1}")
+            checker.check(case, grads, expected.L_MODEL_BACKWARD[fixture], "grads", HINTS["L_model_backward"]["grads"])
     checker.finish()
 
 
@@ -595,9 +872,7 @@ def update_parameters_test(target):
         ok, parameters, _ = checker.call(case, (params, grads, float(learning_rate)),
                                          ["params", "grads", "learning_rate"])
         if ok:
-            checker.check(case, parameters, wanted, "parameters",
-                          "W{l} = W{l} - learning_rate * dW{l} and b{l} = b{l} - learning_rate * db{l} "
-                          "for l = 1 .. L, on a copy of params")
+            checker.check(case, parameters, wanted, "parameters", HINTS["update_parameters"]["parameters"])
     checker.finish()
 
 
@@ -605,7 +880,7 @@ def update_parameters_test(target):
 # Assignment 2
 # ----------------------------------------------------------------------------------------------
 
-def _model_test(target, function_name, fixture, runs, hint):
+def _model_test(target, function_name, fixture, runs):
     checker = Checker(target, function_name)
     for run, wanted in runs.items():
         learning_rate, iterations = run.split("x")
@@ -616,8 +891,8 @@ def _model_test(target, function_name, fixture, runs, hint):
         if not (ok and checker.check_tuple(case, result, ["parameters", "costs"])):
             continue
         parameters, costs = result
-        checker.check(case, parameters, wanted["parameters"], "parameters", hint)
-        checker.check(case, costs, wanted["costs"], "costs", "record the cost every 100 iterations, from i = 0")
+        checker.check(case, parameters, wanted["parameters"], "parameters", HINTS[function_name]["parameters"])
+        checker.check(case, costs, wanted["costs"], "costs", HINTS[function_name]["costs"])
         # What compute_cost returns (a 0-d array or a numpy scalar) is fine; a float() or .item() of it is not.
         if isinstance(costs, list) and any(not isinstance(c, (np.ndarray, np.generic)) for c in costs):
             kinds = [_describe(c) for c in costs]
@@ -647,12 +922,8 @@ def _model_test(target, function_name, fixture, runs, hint):
 
 
 def two_layer_model_test(target):
-    _model_test(target, "two_layer_model", tc.two_layer_model_test_case, expected.TWO_LAYER_MODEL,
-                "initialize with initialize_parameters(n_x, n_h, n_y) after np.random.seed(1); each iteration: "
-                "relu layer, sigmoid layer, compute_cost, dA2, two linear_activation_backward calls, update_parameters")
+    _model_test(target, "two_layer_model", tc.two_layer_model_test_case, expected.TWO_LAYER_MODEL)
 
 
 def L_layer_model_test(target):
-    _model_test(target, "L_layer_model", tc.L_layer_model_test_case, expected.L_LAYER_MODEL,
-                "initialize with initialize_parameters_deep(layers_dims) from dnn_app_utils after np.random.seed(1); "
-                "each iteration: L_model_forward, compute_cost, L_model_backward, update_parameters")
+    _model_test(target, "L_layer_model", tc.L_layer_model_test_case, expected.L_LAYER_MODEL)

@@ -2,7 +2,8 @@
 
 It reads the saved notebook the way the grader does (only your imports and function
 definitions, plus the notebook's setup cells), runs the public test of every graded
-function, and prints your public-test score with the same messages as the grader.
+function, and prints your public-test score with the same messages as the grader. When a
+function fails and one of your functions that it calls fails its own test too, it says so.
 The hidden tests, on other inputs, run only when your work is graded.
 
 Save the notebook first (Ctrl+S): the check reads the file, not the open tab. From a
@@ -11,6 +12,7 @@ notebook cell you can run it with ``!python self_check.py``.
 
 import contextlib
 import io
+import linecache
 import sys
 from pathlib import Path
 
@@ -47,8 +49,11 @@ def check(path):
     code = notebook_code.extract_code(nb, names)
     for label, source in code.definitions:
         try:
+            filename = f"<{label}>"
+            # Registered, so that a failure can quote the student's line, as the grader does.
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
             with contextlib.redirect_stdout(io.StringIO()):
-                exec(compile(source, f"<{label}>", "exec"), namespace)
+                exec(compile(source, filename, "exec"), namespace)
         except Exception as error:  # report and go on, as the grader does
             code.notes.append(f"{label}: {type(error).__name__}: {error}")
     for note in code.notes:

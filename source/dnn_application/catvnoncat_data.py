@@ -38,8 +38,8 @@ CLASSIC_SHA256 = {
 
 # Written by tools/make_open_dataset.py; a test rebuilds the set and compares.
 OPEN_SHA256 = {
-    "open_train_catvnoncat.h5": "2cdae4cc5566ce40b578abaa8313f2f6fb5f3968b5e0b87ee8e108a03e040ebd",
-    "open_test_catvnoncat.h5": "c93b2598ee80065150e3612327f7bf3787139d9465d99b884e13028e75875a60",
+    "open_train_catvnoncat.h5": "2e073b73b4b9dc7e3c801954a2e3c6d263d49865229e29144e723b271ddc2d0e",
+    "open_test_catvnoncat.h5": "8cdff45936c03da52761e444f3bdb97c05b7d2412dbea5ab1d249f010947a737",
 }
 
 CUSTOM_MANIFEST = "custom_catvnoncat.json"
@@ -166,7 +166,28 @@ def resolve_source(source=None, data_dir=None):
                     f"(data source {source!r}). See datasets/README.md.")
 
 
-def load_data(data_dir=None, source=None, verify=True):
+DESCRIPTIONS = {
+    "classic": "the classic course photographs",
+    "open": "the course's open data set (procedurally drawn pictures, CC0)",
+    "custom": "a custom data set built by tools/images_to_h5.py",
+}
+
+
+def describe(source, folder, m_train, m_test):
+    """One line naming the set that was loaded and the folder it came from.
+
+    The folder is shown relative to the working directory when it is inside it, so the
+    line is the same on every machine for a notebook run next to its ``datasets/`` folder.
+    """
+    folder = Path(folder).resolve()
+    try:
+        shown = folder.relative_to(Path.cwd().resolve()).as_posix() + "/"
+    except ValueError:
+        shown = str(folder)
+    return f"Loaded {DESCRIPTIONS[source]} from {shown}: {m_train} training and {m_test} test images."
+
+
+def load_data(data_dir=None, source=None, verify=True, announce=True):
     """Load the train and test sets.
 
     Parameters
@@ -177,6 +198,9 @@ def load_data(data_dir=None, source=None, verify=True):
         ``"classic"``, ``"open"``, ``"custom"`` or ``"auto"`` (default).
     verify : bool
         Check each file's sha256 against the set it claims to be.
+    announce : bool
+        Print one line (:func:`describe`) saying which set was loaded and from where, so
+        a student knows which of the notebook's expected numbers apply.
 
     Returns
     -------
@@ -193,6 +217,8 @@ def load_data(data_dir=None, source=None, verify=True):
             verify_checksum(path, source, folder)
     train_x, train_y, _ = read_split(paths[0], "train")
     test_x, test_y, classes = read_split(paths[1], "test")
+    if announce:
+        print(describe(source, folder, len(train_y), len(test_y)))
     return train_x, train_y.reshape(1, -1), test_x, test_y.reshape(1, -1), classes
 
 

@@ -167,13 +167,13 @@ def linear_backward(dZ, cache):
     Linear part of one layer's backward propagation (layer l).
 
     Arguments:
-    dZ -- gradient of the cost with respect to the linear output Z of layer l, shape (n_l, m)
+    dZ -- derivative of the loss with respect to the linear output Z of layer l, one column per example, shape (n_l, m)
     cache -- tuple (A_prev, W, b) from the forward pass of layer l
 
     Returns:
-    dA_prev -- gradient of the cost with respect to A_prev (layer l-1), same shape as A_prev
-    dW -- gradient of the cost with respect to W (layer l), same shape as W
-    db -- gradient of the cost with respect to b (layer l), same shape as b
+    dA_prev -- derivative of the loss with respect to A_prev (layer l-1), one column per example, same shape as A_prev
+    dW -- gradient of the cost J with respect to W (layer l), same shape as W
+    db -- gradient of the cost J with respect to b (layer l), same shape as b
     """
     A_prev, W, b = cache
     m = A_prev.shape[1]
@@ -190,14 +190,14 @@ def linear_activation_backward(dA, cache, activation):
     Backward step of a LINEAR->ACTIVATION layer (layer l).
 
     Arguments:
-    dA -- gradient of the cost with respect to this layer's activation A, shape (n_l, m)
+    dA -- derivative of the loss with respect to this layer's activation A, one column per example, shape (n_l, m)
     cache -- tuple (linear_cache, activation_cache) from linear_activation_forward()
     activation -- "sigmoid" or "relu", as in the forward pass
 
     Returns:
-    dA_prev -- gradient of the cost with respect to the previous activation (layer l-1), same shape as A_prev
-    dW -- gradient of the cost with respect to W (layer l), same shape as W
-    db -- gradient of the cost with respect to b (layer l), same shape as b
+    dA_prev -- derivative of the loss with respect to the previous activation (layer l-1), same shape as A_prev
+    dW -- gradient of the cost J with respect to W (layer l), same shape as W
+    db -- gradient of the cost J with respect to b (layer l), same shape as b
     """
     linear_cache, activation_cache = cache
 
@@ -332,16 +332,19 @@ def predict(X, y, parameters):
     return p, accuracy
 
 
-def print_mislabeled_images(classes, X, y, p, max_images=10):
-    """Show the images whose prediction differs from the label.
+def print_mislabeled_images(classes, X, y, p, max_images=None, per_row=5):
+    """Show every image whose prediction differs from its label, ``per_row`` to a row.
 
     Parameters
     ----------
     classes : (2,) bytes array of class names, index 0 = non-cat, 1 = cat
     X : (64*64*3, m) flattened images, values in [0, 1]
     y : (1, m) true labels; p : (1, m) predictions
-    max_images : int
-        At most this many images are drawn.
+    max_images : int, optional
+        Draw at most this many (default: all of them). The line printed above the
+        figure says how many were left out, so none goes missing unnoticed.
+    per_row : int
+        Images per row of the figure.
 
     Returns
     -------
@@ -349,15 +352,23 @@ def print_mislabeled_images(classes, X, y, p, max_images=10):
         Column indices of every mislabeled example.
     """
     indices = np.flatnonzero(np.asarray(p + y).ravel() == 1)
-    shown = indices[:max_images]
+    shown = indices if max_images is None else indices[:max_images]
+    if len(indices) == 0:
+        print(f"No mislabeled images among {X.shape[1]}.")
+        return indices
+    line = f"{len(indices)} mislabeled image(s) among {X.shape[1]}"
+    left_out = len(indices) - len(shown)
+    print(line + (f"; showing the first {len(shown)}, {left_out} left out." if left_out else ", all shown below."))
     if len(shown) == 0:
-        print("No mislabeled images.")
         return indices
     side = int(round(np.sqrt(X.shape[0] / 3)))
-    fig, axes = plt.subplots(1, len(shown), figsize=(2.2 * len(shown), 2.8), squeeze=False)
-    for ax, index in zip(axes[0], shown, strict=True):
-        ax.imshow(X[:, index].reshape(side, side, 3))
+    columns = min(per_row, len(shown))
+    rows = -(-len(shown) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(2.2 * columns, 2.8 * rows), squeeze=False)
+    for ax in axes.ravel():
         ax.axis("off")
+    for ax, index in zip(axes.ravel(), shown, strict=False):  # the last row may have empty places
+        ax.imshow(X[:, index].reshape(side, side, 3))
         predicted = classes[int(p[0, index])].decode("utf-8")
         actual = classes[int(y[0, index])].decode("utf-8")
         ax.set_title(f"#{index}\npredicted: {predicted}\nlabel: {actual}", fontsize=8)

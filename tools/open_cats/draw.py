@@ -22,6 +22,25 @@ IRIS = [(120, 170, 60), (200, 170, 50), (90, 150, 200), (190, 120, 40), (150, 16
 PINK = (225, 145, 150)
 
 
+# For data sets: coats split by brightness, so that a set can hold as many dark cats as light ones.
+DARK_COATS = ("black", "brown", "grey")  # drawn at 80% of their brightness, clearly darker than the light ones
+LIGHT_COATS = ("ginger", "white", "cream", "silver")
+
+
+def _balanced_coat(rng, dark_share):
+    """Like :func:`_coat`, but dark with chance ``dark_share`` (a tuxedo is dark, a calico light)."""
+    dark = rng.random() < dark_share
+    pattern = ("solid", "tabby", "tabby", "tuxedo" if dark else "calico")[rng.integers(4)]
+    if pattern == "calico":
+        return (240, 235, 228), pattern, [(215, 125, 55), (40, 35, 35)]
+    if pattern == "tuxedo":
+        return jitter_colour(rng, (35, 32, 32), 15), pattern, [(238, 236, 230)]
+    names = DARK_COATS if dark else LIGHT_COATS
+    colour = COATS[names[rng.integers(len(names))]]
+    base = jitter_colour(rng, shade(colour, 0.8) if dark else colour, 20)
+    return base, pattern, [shade(base, rng.uniform(0.45, 0.7))]
+
+
 def _coat(rng):
     """Base fur colour, pattern name, and the colour of stripes or patches."""
     pattern = PATTERNS[rng.integers(len(PATTERNS))]
@@ -126,12 +145,14 @@ def _body(draw, rng, cx, cy, rx, ry, fur, pattern, extras):
             ellipse(draw, bx + paw * brx * 0.35, by + bry * 0.9, rx * 0.2, ry * 0.13, mix(fur, (240, 240, 240), 0.2))
 
 
-def paint_cat(draw, rng, cx, cy, size):
+def paint_cat(draw, rng, cx, cy, size, dark_share=None):
     """Draw a cat whose head is ``size`` pixels wide, centred on (cx, cy).
 
+    ``dark_share``: if given, the chance of a dark coat (:func:`_balanced_coat`); by default
+    any coat of ``COATS`` or ``PATTERNS``, about two light ones for one dark.
     Returns the pose name (``"face"`` or ``"body"``) for captions and tests.
     """
-    fur, pattern, extras = _coat(rng)
+    fur, pattern, extras = _coat(rng) if dark_share is None else _balanced_coat(rng, dark_share)
     rx = size / 2
     ry = rx * rng.uniform(0.78, 0.95)
     pose = "body" if rng.random() < 0.45 else "face"

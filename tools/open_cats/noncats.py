@@ -13,6 +13,17 @@ from .shapes import ellipse, jitter_colour, line, mix, polygon, random_colour, s
 ANIMAL_FUR = [(140, 100, 65), (200, 160, 110), (40, 35, 32), (232, 228, 220), (210, 125, 60), (125, 125, 130),
               (225, 200, 160)]
 ANIMALS = ("dog", "fox", "rabbit", "bird")
+DARK_FUR = [(140, 100, 65), (40, 35, 32), (125, 125, 130)]  # the colours of ANIMAL_FUR darker than mid-grey
+LIGHT_FUR = [(200, 160, 110), (232, 228, 220), (210, 125, 60), (225, 200, 160)]
+
+
+def _fur(rng, dark_share):
+    """A fur colour: any of ANIMAL_FUR, or, if ``dark_share`` is given, a dark one with that chance."""
+    if dark_share is None:
+        palette = ANIMAL_FUR
+    else:
+        palette = DARK_FUR if rng.random() < dark_share else LIGHT_FUR
+    return jitter_colour(rng, palette[rng.integers(len(palette))], 25)
 
 
 def _round_eyes(draw, rng, cx, y, dx, r):
@@ -23,9 +34,9 @@ def _round_eyes(draw, rng, cx, y, dx, r):
         ellipse(draw, cx + side * dx, y, r * 0.35, r * 0.35, (10, 10, 10))
 
 
-def dog(draw, rng, cx, cy, size):
-    """A dog's head: floppy or rounded ears, long muzzle, big black nose."""
-    fur = jitter_colour(rng, ANIMAL_FUR[rng.integers(len(ANIMAL_FUR))], 25)
+def dog(draw, rng, cx, cy, size, dark_share=None):
+    """A dog's head: floppy or rounded ears, long muzzle, big black nose (``dark_share``: see :func:`_fur`)."""
+    fur = _fur(rng, dark_share)
     rx, ry = size / 2, size / 2 * rng.uniform(0.9, 1.15)
     if rng.random() < 0.4:
         ellipse(draw, cx, cy + ry * 1.6, rx * 1.1, ry * 1.2, fur)
@@ -66,9 +77,9 @@ def fox(draw, rng, cx, cy, size):
         ellipse(draw, x, y, rx * 0.04, ry * 0.09, (10, 10, 10))
 
 
-def rabbit(draw, rng, cx, cy, size):
-    """A rabbit: two long upright or lopped ears and round eyes."""
-    fur = jitter_colour(rng, ANIMAL_FUR[rng.integers(len(ANIMAL_FUR))], 25)
+def rabbit(draw, rng, cx, cy, size, dark_share=None):
+    """A rabbit: two long upright or lopped ears and round eyes (``dark_share``: see :func:`_fur`)."""
+    fur = _fur(rng, dark_share)
     rx, ry = size / 2 * 0.85, size / 2 * 0.9
     ellipse(draw, cx + rx * 0.3, cy + ry * 1.3, rx * 1.3, ry * 1.0, fur)
     lop = rng.random() < 0.3

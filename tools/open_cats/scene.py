@@ -117,8 +117,13 @@ def place_subject(image, layer, angle, centre):
     image.alpha_composite(layer)
 
 
-def finish(rng, image, noise, blur):
-    """Reduce to 64x64 and add a camera's faults: blur, colour cast, contrast, noise.
+def finish(rng, image, noise, blur, exposure):
+    """Reduce to 64x64, add a camera's faults (blur, colour cast, contrast, noise) and set the exposure.
+
+    ``exposure`` is the range (0..255) from which the picture's mean brightness is drawn. It
+    keeps the set's pixel statistics near the classic photographs' (mean about 103): brighter
+    inputs make the notebooks' fixed learning rate too large for the network, whose cost then
+    jumps up and down during training (see datasets/README.md).
 
     Returns a (64, 64, 3) uint8 array.
     """
@@ -132,4 +137,5 @@ def finish(rng, image, noise, blur):
     pixels = pixels.mean() + rng.uniform(0.75, 1.2) * (pixels - pixels.mean())  # contrast
     pixels = pixels * rng.uniform(0.8, 1.2) + rng.uniform(-15, 15, 3)  # brightness and colour cast
     pixels = pixels + rng.normal(0, rng.uniform(0, noise), pixels.shape)
+    pixels = pixels * (rng.uniform(*exposure) / max(float(np.clip(pixels, 0, 255).mean()), 1.0))
     return np.uint8(np.clip(np.round(pixels), 0, 255))
