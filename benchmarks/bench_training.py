@@ -10,8 +10,9 @@ data, the notebook's hyper-parameters) it prints:
 * their ratio (goal: at most 1.25);
 * the same training while one other CPU-bound process runs (goal: at most 2x the quiet time);
 
-once with one BLAS thread (what the notebooks set in their first cell, through threadpoolctl)
-and once with the BLAS's default thread count (one per core), to show why the course pins it:
+once with one BLAS thread (what the notebooks set in their first cell, with the BLAS libraries'
+environment variables, before numpy is imported; here threadpoolctl sets it for each run) and
+once with the BLAS's default thread count (one per core), to show why the course pins it:
 on a busy 2-core machine, BLAS threads that wait for each other at every product are
 descheduled in turn, and each product waits for the slowest.
 
