@@ -37,7 +37,6 @@ import json
 import linecache
 import os
 import resource
-import shutil
 import signal
 import socket
 import sys
@@ -171,28 +170,45 @@ def serve(requests, channel, output_chars):
 
 
 def _wipe(folder):
-    """Empty ``folder`` whatever the submission did to it (read-only folders included)."""
-    if not os.path.isdir(folder):
-        return
-    for entry in os.listdir(folder):
-        path = os.path.join(folder, entry)
-        if os.path.isdir(path) and not os.path.islink(path):
-            for root, dirs, _ in os.walk(path):
-                for name in dirs:
-                    try:
-                        os.chmod(os.path.join(root, name), 0o700)
-                    except OSError:
-                        pass
-            try:
-                os.chmod(path, 0o700)
-            except OSError:
-                pass
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
+    """Empty ``folder`` whatever the submission did to it; True when nothing of it is left.
+
+    Iterative (a submission may nest folders thousands deep), and never into a mount point: the
+    sandbox's /tmp may hold the read-only Python environment when the course lives under /tmp.
+    """
+    clean = True
+    stack = [(folder, False, False)]
+    while stack:
+        path, listed, holds_mount = stack.pop()
+        if listed:  # its entries are gone: remove the folder itself
+            if path != folder:
+                try:
+                    os.rmdir(path)
+                except OSError:
+                    clean = clean and holds_mount
+            continue
+        try:
+            entries = os.listdir(path)
+        except OSError:
+            clean = False
+            continue
+        mounts = [e for e in entries if os.path.ismount(os.path.join(path, e))]
+        stack.append((path, True, bool(mounts)))
+        for entry in entries:
+            child = os.path.join(path, entry)
+            if entry in mounts:
+                continue
+            if os.path.isdir(child) and not os.path.islink(child):
+                try:
+                    os.chmod(child, 0o700)
+                except OSError:
+                    pass
+                stack.append((child, False, False))
+            else:
+                try:
+                    os.unlink(child)
+                except OSError:
+                    clean = False
+    return clean
 
 
 def _others(me):
@@ -311,10 +327,11 @@ class Template:
         else:
             return {"clean": False}
         self.children.clear()
+        clean = True
         for folder in (self.jobs, "/tmp", "/var/tmp", "/dev/shm"):
             if self.own_namespace or folder == self.jobs:
-                _wipe(folder)
-        return {"clean": True}
+                clean = _wipe(folder) and clean
+        return {"clean": clean}  # not clean: the grader replaces this template by a new one
 
     def run(self):
         self.control.sendmsg([json.dumps({"ready": True}).encode()])

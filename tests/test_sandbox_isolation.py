@@ -295,3 +295,18 @@ def test_a_submission_that_attacks_its_template_costs_only_itself(signal_name):
             box.exec_cell(code, "attack")
     with Sandbox([], limits, ISOLATION) as box:  # the next submission gets a working sandbox
         assert run(box, "print(6 * 7)").strip() == "42"
+
+
+def test_what_the_wipe_cannot_reach_is_discarded_with_its_template():
+    # Folders nested beyond PATH_MAX in /tmp: the template is not reused, the next submission starts clean.
+    deep = ("import os\nhome = os.getcwd()\nos.chdir('/tmp')\n"
+            "for _ in range(2500):\n    os.mkdir('d')\n    os.chdir('d')\n"
+            "open('left-behind.txt', 'w').write('x')\nos.chdir(home)\nprint('nested')\n")
+    with Sandbox([], LIMITS, ISOLATION) as box:
+        assert run(box, deep).strip() == "nested"
+        template = box.template
+    with Sandbox([], LIMITS, ISOLATION) as box:
+        assert box.template is not template
+        assert run(box, "import os\nprint(os.listdir('/tmp'))").strip() in ("[]", str(sorted(
+            {folder.relative_to('/tmp').parts[0] for folder in sandbox._python_folders()
+             if Path('/tmp') in folder.parents})))
