@@ -15,6 +15,7 @@ that one student's grader fault, to re-grade, never a grade.
 """
 
 import dataclasses
+import functools
 import math
 import multiprocessing
 import tempfile
@@ -26,9 +27,11 @@ from autograder.grading import FunctionResult, Result, Settings, grade_notebook
 from coursekit.notebook_code import MAX_NOTEBOOK_MB
 
 
+@functools.cache
 def one_blas_thread():
     """Each grading worker computes the answer key with one BLAS thread: ``--jobs N`` means N cores' worth
-    of work (a sandbox gets one core through its control group and one BLAS thread too)."""
+    of work (a sandbox gets one core through its control group and one BLAS thread too). Once per process:
+    a Dask worker calls it for every task."""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)

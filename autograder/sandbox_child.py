@@ -256,7 +256,6 @@ class Template:
 
     def _child(self, work, stdin_fd, stdout_fd):
         self.control.close()
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         if not self.own_namespace:
             os.setsid()  # without a PID namespace the template stops the child by its process group
         os.dup2(stdin_fd, 0)
