@@ -24,6 +24,7 @@ from pathlib import Path
 
 from autograder.assignments import REPOSITORY, load_assignment
 from autograder.grading import FunctionResult, Result, Settings, grade_notebook
+from autograder.sandbox import detect_isolation
 from coursekit.notebook_code import MAX_NOTEBOOK_MB
 
 
@@ -35,6 +36,13 @@ def one_blas_thread():
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1)
+
+
+@functools.cache
+def worker_isolation():
+    """The isolation this worker process can give (:func:`detect_isolation` starts a probe sandbox, about
+    0.1 s: once per process, not once per notebook)."""
+    return detect_isolation()
 
 
 def _worker_start():
@@ -56,8 +64,8 @@ def grade_bytes(assignment_id, student, notebook_name, data, settings=None):
     one_blas_thread()
     assignment = load_assignment(assignment_id)
     settings = settings or Settings()
-    # Isolation is what this worker can do (decided here, now); its copy of the course is hidden.
-    settings = dataclasses.replace(settings, isolation="", hidden=(*settings.hidden, REPOSITORY))
+    # Isolation is what this worker can do (decided here); its copy of the course is hidden.
+    settings = dataclasses.replace(settings, isolation=worker_isolation(), hidden=(*settings.hidden, REPOSITORY))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / notebook_name
         if data is not None:

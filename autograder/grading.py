@@ -16,6 +16,7 @@ with every point it did earn and a message saying what went wrong.
 
 import contextlib
 import dataclasses
+import functools
 import io
 import time
 from dataclasses import dataclass, field
@@ -132,7 +133,7 @@ class _Session:
         self.deadline = time.monotonic() + settings.limits.submission_seconds
         self.warm_code = "\n".join(_strip_magics(code) for _, code in assignment.setup_cells)
         self.timings = dict.fromkeys(("sandbox", "setup", "definitions", "call_seconds"), 0.0)
-        self.timings.update(calls=0, callbacks=0)
+        self.timings.update(calls=0, requests=0, callbacks=0)
 
     def ensure(self):
         """A live sandbox holding the setup and the definitions that do not kill it.
@@ -158,7 +159,8 @@ class _Session:
                                    self.settings.hidden, warm_code=self.warm_code, stats=self.timings).start()
             self.timings["sandbox"] += time.perf_counter() - started
             started = time.perf_counter()
-            for grade_id, code in self.assignment.setup_cells:
+            # The template has usually run the setup cells already (the child inherits their results).
+            for grade_id, code in ([] if self.sandbox.setup_done else self.assignment.setup_cells):
                 error, _ = self.sandbox.exec_cell(_strip_magics(code), grade_id)
                 if error:
                     raise SandboxError(f"setup cell {grade_id} failed: {error['type']}: {error['message']}")
@@ -182,9 +184,40 @@ class _Session:
             self.sandbox.close()
 
 
-def _run_test(test, session, name, helpers=None):
+class _Recorder:
+    """Stands in for the student's function while a public test runs once to tell which calls it makes.
+
+    Each call is recorded and raises NotImplementedError, after which a test goes on to its next
+    case, as it does for a student who has not written the function yet.
+    """
+
+    def __init__(self, name):
+        self.__name__ = name
+        self.calls = []
+
+    def __call__(self, *args, **kwargs):
+        self.calls.append(RemoteFunction.encode_call(args, kwargs))
+        raise NotImplementedError
+
+
+@functools.lru_cache(maxsize=64)
+def public_calls(test, name):
+    """The calls (encoded) that public ``test`` makes of ``name``, in order: its fixtures are fixed, so the
+    grader sends them all in one request (:meth:`RemoteFunction.prefetch`). A call the test makes
+    differently later (its arguments changed in place by an earlier call) simply goes on its own."""
+    recorder = _Recorder(name)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            test(recorder)
+    except Exception:  # noqa: BLE001  (the test fails, of course: only its calls matter here)
+        pass
+    return tuple(recorder.calls)
+
+
+def _run_test(test, session, name, helpers=None, calls=()):
     """Run one test function against the remote function (``helpers``: see :class:`RemoteFunction`).
 
+    ``calls`` (encoded) are made first, in one request: see :func:`public_calls`.
     Returns ``(fraction passed, message or None, cause ids, structured case results)``.
     """
     try:
@@ -192,6 +225,7 @@ def _run_test(test, session, name, helpers=None):
     except SandboxError as error:
         return 0.0, f"{name}: could not run the submission's code: {error}", ["could-not-run"], []
     target = RemoteFunction(session.ensure, name, helpers)
+    target.prefetch_encoded(list(calls))
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             test(target)
@@ -233,8 +267,8 @@ def grade_notebook(assignment, student, notebook_path, settings=Settings()):
                 public = getattr(public_tests, f"{function.name}_test")
                 hidden = getattr(hidden_tests, f"{function.name}_hidden")
                 helpers = graded_helpers(assignment.id, function.name)
-                public_fraction, public_message, public_causes, public_cases = _run_test(public, session,
-                                                                                         function.name, helpers)
+                public_fraction, public_message, public_causes, public_cases = _run_test(
+                    public, session, function.name, helpers, public_calls(public, function.name))
                 hidden_fraction, hidden_message, hidden_causes, hidden_cases = _run_test(hidden, session,
                                                                                          function.name, helpers)
                 cases = ([{"test": "public", **case} for case in public_cases]

@@ -235,6 +235,7 @@ class Template:
         self.limits, self.isolation, self.hidden = limits, isolation, hidden
         self.process = self.control = self.cgroup = self.base = None
         self.jobs = 0
+        self.setup_done = False  # the warm code (the setup cells) ran in the template: children inherit its results
 
     # -- life cycle --------------------------------------------------------------------------
     def start(self):
@@ -309,6 +310,7 @@ class Template:
         if not ready.get("ready"):
             self.stop()
             raise SandboxError("the sandbox could not start")
+        self.setup_done = ready.get("setup") is True
         return self
 
     def _bwrap(self, runner, template, jobs):
@@ -522,6 +524,11 @@ class Sandbox:
         self.close()
 
     @property
+    def setup_done(self):
+        """True when the child started with the setup cells already run (by its template)."""
+        return self.template is not None and self.template.setup_done
+
+    @property
     def alive(self):
         """False once the child is known to be gone: its answer pipe hung up with nothing left to read
         (a local check; a child whose pipe a descendant still holds is found dead at its next request)."""
@@ -533,15 +540,23 @@ class Sandbox:
         return not (events & (select.POLLHUP | select.POLLERR) and not events & select.POLLIN)
 
     def _request(self, message, timeout, helpers=None):
+        self._send(message, timeout)
+        return self._answer(message["id"], timeout, helpers)
+
+    def _send(self, message, timeout):
         if self.stdin_fd is None:
             raise SandboxError("the process running this submission has stopped")
         message["id"] = secrets.token_hex(8)
+        self._write(wire.dumps(message).encode(), time.monotonic() + timeout, timeout)
+
+    def _answer(self, request_id, timeout, helpers=None, index=None):
+        """The next answer to request ``request_id`` (the ``index``-th of a ``calls`` request), serving
+        the answer-key callbacks the child asks for meanwhile; within ``timeout`` seconds from now."""
         deadline = time.monotonic() + timeout
-        self._write(wire.dumps(message).encode(), deadline, timeout)
         callbacks = 0
         while True:
             answer = self._parse(self._read_line(deadline, timeout))
-            if answer.get("id") != message["id"]:
+            if answer.get("id") != request_id:
                 self._violation("answered out of turn")
             if answer.get("op") != "callback":
                 break
@@ -550,10 +565,12 @@ class Sandbox:
                 self._violation("asked for a helper it may not use here")
             self.stats["callbacks"] = self.stats.get("callbacks", 0) + 1
             reply = self._callback(helpers[answer["name"]], answer)
-            self._write(wire.dumps({"id": message["id"], **reply}).encode(), deadline, timeout)
+            self._write(wire.dumps({"id": request_id, **reply}).encode(), deadline, timeout)
         if not isinstance(answer.get("ok"), bool) or not isinstance(answer.get("printed", ""), str) or (
                 not answer["ok"] and not _is_error(answer.get("error"))):
             self._violation("answered in the wrong form")
+        if index is not None and answer.get("index") != index:
+            self._violation("answered out of turn")
         return answer
 
     def _violation(self, what):
@@ -664,15 +681,55 @@ class Sandbox:
         ``helpers`` maps names of other graded functions to the answer key's versions: while the
         call runs, the student's function uses those (computed here, on request).
         """
+        return self.call_encoded(function, wire.encode(tuple(args)), wire.encode(dict(kwargs)), helpers)
+
+    def call_encoded(self, function, args, kwargs, helpers=None):
+        """:meth:`call` with the arguments already encoded (:func:`wire.encode` of the tuple and the dict)."""
         helpers = helpers or {}
         started = time.perf_counter()
         try:
-            answer = self._request({"op": "call", "function": function, "args": wire.encode(tuple(args)),
-                                    "kwargs": wire.encode(dict(kwargs)), "helpers": sorted(helpers)},
-                                   self.limits.call_seconds, helpers)
+            answer = self._request({"op": "call", "function": function, "args": args, "kwargs": kwargs,
+                                    "helpers": sorted(helpers)}, self.limits.call_seconds, helpers)
         finally:
-            self.stats["calls"] = self.stats.get("calls", 0) + 1
-            self.stats["call_seconds"] = self.stats.get("call_seconds", 0.0) + time.perf_counter() - started
+            self._count(1, started)
+        return self._outcome(answer)
+
+    def call_many(self, function, calls, helpers=None):
+        """Make several calls of ``function`` in one request (each as :meth:`call_encoded` would).
+
+        ``calls`` is a list of ``(encoded args, encoded kwargs)``. Returns one outcome per call
+        made, in order: ``(True, (result, args_after, printed))`` or ``(False, exception)`` where
+        the exception is what :meth:`call` would have raised. Each call has its own time limit. A
+        call that stops the process (a :class:`SandboxError`) or changes its arguments in place is
+        the last outcome: the calls after it were not made.
+        """
+        helpers = helpers or {}
+        outcomes = []
+        started = time.perf_counter()
+        try:
+            message = {"op": "calls", "function": function, "helpers": sorted(helpers),
+                       "calls": [{"args": args, "kwargs": kwargs} for args, kwargs in calls]}
+            self._send(message, self.limits.call_seconds)
+            for index in range(len(calls)):
+                answer = self._answer(message["id"], self.limits.call_seconds, helpers, index)
+                if not isinstance(answer.get("last", False), bool):
+                    self._violation("answered in the wrong form")
+                outcomes.append((True, self._outcome(answer)) if answer["ok"]
+                                else (False, _student_exception(answer["error"])))
+                if answer.get("last"):  # it changed its arguments: the child made no further call
+                    break
+        except SandboxError as error:
+            outcomes.append((False, error))
+        finally:
+            self._count(len(outcomes), started)
+        return outcomes
+
+    def _count(self, calls, started):
+        self.stats["calls"] = self.stats.get("calls", 0) + calls
+        self.stats["requests"] = self.stats.get("requests", 0) + 1
+        self.stats["call_seconds"] = self.stats.get("call_seconds", 0.0) + time.perf_counter() - started
+
+    def _outcome(self, answer):
         if not answer["ok"]:
             raise _student_exception(answer["error"])
         try:
@@ -687,15 +744,59 @@ class RemoteFunction:
     ``get_sandbox()`` returns a live sandbox for each call, so that a call that kills the
     process costs only that call. What the function prints is printed here too, so that
     tests can check it. ``helpers``: see :meth:`Sandbox.call`.
+
+    :meth:`prefetch` makes the calls a test is about to make in one request; each later call
+    whose arguments equal the next prefetched call's takes that call's outcome, and any other
+    call (different arguments, say after the student's function changed them in place) drops
+    what is left of the prefetched outcomes and goes to the sandbox as usual. So a test sees
+    exactly what it would see call by call.
     """
 
     def __init__(self, get_sandbox, name, helpers=None):
         self.get_sandbox = get_sandbox
         self.__name__ = name
         self.helpers = helpers or {}
+        self.pending = []  # (key of the arguments, outcome) of prefetched calls, in order
+
+    def prefetch(self, calls):
+        """Make ``calls`` (a list of ``(args, kwargs)``) now, in one request to the sandbox."""
+        try:
+            encoded = [self.encode_call(args, kwargs) for args, kwargs in calls]
+        except wire.WireError:
+            self.pending = []
+            return  # the calls themselves will meet (and report) the same problem
+        self.prefetch_encoded(encoded)
+
+    def prefetch_encoded(self, encoded):
+        """:meth:`prefetch` with calls already encoded by :meth:`encode_call`."""
+        self.pending = []
+        if not encoded:
+            return
+        try:
+            sandbox = self.get_sandbox()
+        except SandboxError:
+            return
+        outcomes = sandbox.call_many(self.__name__, [pair for pair, _ in encoded], self.helpers)
+        self.pending = [(key, outcome) for (_, key), outcome in zip(encoded, outcomes, strict=False)]
+
+    @staticmethod
+    def encode_call(args, kwargs):
+        """``((encoded args, encoded kwargs), key)``: the call as it crosses the wire, and a string that is
+        equal for two calls exactly when their arguments are."""
+        encoded = wire.encode(tuple(args)), wire.encode(dict(kwargs))
+        return encoded, wire.dumps(encoded)
 
     def __call__(self, *args, **kwargs):
-        result, args_after, printed = self.get_sandbox().call(self.__name__, args, kwargs, self.helpers)
+        (encoded_args, encoded_kwargs), key = self.encode_call(args, kwargs)
+        if self.pending and self.pending[0][0] == key:
+            _, (ok, outcome) = self.pending.pop(0)
+            if not ok:
+                raise outcome
+            result, args_after, printed = outcome
+        else:
+            self.pending = []
+            result, args_after, printed = self.get_sandbox().call_encoded(self.__name__, encoded_args,
+                                                                         encoded_kwargs, self.helpers)
         print(printed, end="")
         for original, after in zip(args, args_after, strict=False):  # the child's answer may be short
             _write_back(original, after)

@@ -2,10 +2,12 @@
 
 Starting Python, numpy, matplotlib and the assignment's helpers takes most of a second, and
 grading a submission takes a tenth of that; so one *template* process is started per grading
-worker (by :mod:`autograder.sandbox`, with the grader's wire module next to it), imports
-everything the assignment's setup cells import, then waits on a control socket. For each
-submission it forks a child in a fresh folder that links to the read-only helper files; the child inherits the
-imported modules copy-on-write, so nothing it changes reaches the template or the next child.
+worker (by :mod:`autograder.sandbox`, with the grader's wire module next to it), runs the
+assignment's setup cells once (trusted source code: imports, the data set, the seed), then
+waits on a control socket. For each submission it forks a child in a fresh folder that links
+to the read-only helper files; the child inherits the modules and the setup's namespace
+copy-on-write, so nothing it changes reaches the template or the next child, and the grader
+need not run the setup again (the template's ready message says whether the setup succeeded).
 After the submission the template kills every other process in the sandbox's PID namespace
 and wipes every writable folder (the children's folders, /tmp, /dev/shm) before it forks
 again.
@@ -26,6 +28,11 @@ A child reads one JSON request per line on stdin and answers on a private copy o
   tested one calls) is bound to a stub that asks the grader to compute the answer key's
   result (``{"op": "callback", ...}`` on the answer channel, the reply on stdin), so one
   mistake costs points in one place and the answer key never enters the sandbox.
+* ``{"op": "calls", "function": ..., "calls": [{"args": ..., "kwargs": ...}, ...], "helpers": [...]}``
+  makes those calls one after the other, as separate ``call`` requests would, and sends one
+  answer per call as soon as it is known (each with its ``index``): one round trip for all the
+  cases of a test instead of one per case. A call that changes its arguments in place is the
+  last one made (its answer says ``"last": true``): the grader sends the next call itself.
 
 It never judges anything: the grader compares the returned data in its own process.
 Student prints are captured (and capped); fds 1 and 2 point to /dev/null.
@@ -121,52 +128,93 @@ def _helper_stub(name, request_id, channel, requests):
     return helper
 
 
-def serve(requests, channel, output_chars):
-    """Answer requests for one submission until the grader closes its input."""
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+def _call(namespace, request, call, channel, requests, output_chars):
+    """One call of a function of the notebook namespace: the answer (result and arguments after it)."""
+    captured = CappedWriter(output_chars)
+    sys.stdout = sys.stderr = captured
+    answer = {"id": request.get("id"), "ok": True}
+    saved = {}
+    function = None
+    try:
+        function = namespace.get(request["function"])
+        if not callable(function):
+            raise NameError(f"name '{request['function']}' is not defined")
+        args = wire.decode(call["args"])
+        kwargs = wire.decode(call["kwargs"])
+        for name in request.get("helpers", ()):
+            saved[name] = namespace.get(name)
+            namespace[name] = _helper_stub(name, request["id"], channel, requests)
+        result = function(*args, **kwargs)
+        answer["result"] = wire.encode(result)
+        answer["args_after"] = wire.encode(tuple(args))
+    except BaseException as error:  # the student's code may raise anything, SystemExit included
+        answer = {"id": request.get("id"), "ok": False, "error": describe_error(error, function=function)}
+    finally:
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        for name, value in saved.items():  # the student's own versions come back after the call
+            if value is None:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
+    answer["printed"] = captured.value()
+    return answer
+
+
+def _exec(namespace, request, output_chars):
+    """Run a cell's code in the notebook namespace."""
+    captured = CappedWriter(output_chars)
+    sys.stdout = sys.stderr = captured
+    answer = {"id": request.get("id"), "ok": True}
+    try:
+        filename = f"<cell {request['name']}>"
+        linecache.cache[filename] = (len(request["code"]), None, request["code"].splitlines(True), filename)
+        exec(compile(request["code"], filename, "exec"), namespace)
+    except BaseException as error:  # noqa: BLE001
+        answer = {"id": request.get("id"), "ok": False, "error": describe_error(error)}
+    finally:
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    answer["printed"] = captured.value()
+    return answer
+
+
+def _send(channel, answer):
+    try:
+        channel.write(wire.dumps(answer))
+    except (TypeError, ValueError) as error:
+        channel.write(wire.dumps({"id": answer.get("id"), "ok": False, "printed": "",
+                                  **({"index": answer["index"]} if "index" in answer else {}),
+                                  "error": {"type": "WireError", "message": str(error), "line": ""}}))
+
+
+def serve(requests, channel, output_chars, namespace=None):
+    """Answer requests for one submission until the grader closes its input.
+
+    ``namespace``: the notebook's globals to start from (the setup cells' results, when the
+    template ran them); a fresh one otherwise.
+    """
+    namespace = namespace if namespace is not None else {"__name__": "__main__", "__builtins__": __builtins__}
     while True:
         line = requests.readline()
         if not line:
             return
         request = wire.loads(line)
-        captured = CappedWriter(output_chars)
-        sys.stdout = sys.stderr = captured
-        answer = {"id": request.get("id"), "ok": True}
-        saved = {}
-        function = None
-        try:
-            if request["op"] == "exec":
-                filename = f"<cell {request['name']}>"
-                linecache.cache[filename] = (len(request["code"]), None, request["code"].splitlines(True), filename)
-                exec(compile(request["code"], filename, "exec"), namespace)
-            elif request["op"] == "call":
-                function = namespace.get(request["function"])
-                if not callable(function):
-                    raise NameError(f"name '{request['function']}' is not defined")
-                args = wire.decode(request["args"])
-                kwargs = wire.decode(request["kwargs"])
-                for name in request.get("helpers", ()):
-                    saved[name] = namespace.get(name)
-                    namespace[name] = _helper_stub(name, request["id"], channel, requests)
-                result = function(*args, **kwargs)
-                answer["result"] = wire.encode(result)
-                answer["args_after"] = wire.encode(tuple(args))
-        except BaseException as error:  # the student's code may raise anything, SystemExit included
-            answer = {"id": request.get("id"), "ok": False,
-                      "error": describe_error(error, function=function if request.get("op") == "call" else None)}
-        finally:
-            sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-            for name, value in saved.items():  # the student's own versions come back after the call
-                if value is None:
-                    namespace.pop(name, None)
-                else:
-                    namespace[name] = value
-        answer["printed"] = captured.value()
-        try:
-            channel.write(wire.dumps(answer))
-        except (TypeError, ValueError) as error:
-            channel.write(wire.dumps({"id": request.get("id"), "ok": False, "printed": "",
-                                      "error": {"type": "WireError", "message": str(error), "line": ""}}))
+        op = request.get("op")
+        if op == "exec":
+            _send(channel, _exec(namespace, request, output_chars))
+        elif op == "call":
+            _send(channel, _call(namespace, request, request, channel, requests, output_chars))
+        elif op == "calls":  # several calls of one function in one request: one answer per call, in order
+            for index, call in enumerate(request.get("calls", ())):
+                answer = {**_call(namespace, request, call, channel, requests, output_chars), "index": index}
+                # A call that changed its arguments ends the batch: the grader's next call may pass the
+                # changed values, and the calls prepared with the old ones must not run in between.
+                answer["last"] = bool(answer["ok"] and answer.get("args_after") != call["args"])
+                _send(channel, answer)
+                if answer["last"]:
+                    break
+        else:
+            _send(channel, {"id": request.get("id"), "ok": False, "printed": "",
+                            "error": {"type": "ValueError", "message": f"unknown request {op!r}", "line": ""}})
 
 
 def _wipe(folder):
@@ -229,8 +277,9 @@ def _others(me):
 class Template:
     """The warm process: forks one child per submission, and resets the sandbox after it."""
 
-    def __init__(self, control, template, jobs, limits, own_namespace):
+    def __init__(self, control, template, jobs, limits, own_namespace, namespace=None):
         self.control, self.template, self.jobs = control, template, jobs
+        self.namespace = namespace  # the setup cells' results, inherited by every child (copy-on-write)
         self.memory_mb, self.cpu_seconds, self.file_mb, self.output_chars = limits
         self.own_namespace = own_namespace  # a PID namespace of its own: kill(-1) reaches only the sandbox
         self.children = set()
@@ -277,7 +326,7 @@ class Template:
         except OSError:
             pass
         apply_limits(self.memory_mb, self.cpu_seconds, self.file_mb)
-        serve(requests, channel, self.output_chars)
+        serve(requests, channel, self.output_chars, self.namespace)
 
     def status(self, pid, wait):
         """How child ``pid`` ended (waiting a moment for it if ``wait``); ``None`` if it still runs."""
@@ -333,7 +382,7 @@ class Template:
         return {"clean": clean}  # not clean: the grader replaces this template by a new one
 
     def run(self):
-        self.control.sendmsg([json.dumps({"ready": True}).encode()])
+        self.control.sendmsg([json.dumps({"ready": True, "setup": self.namespace is not None}).encode()])
         while True:
             try:
                 data, fds, _, _ = socket.recv_fds(self.control, 65536, 2)
@@ -375,16 +424,23 @@ def drop_privileges(uid):
 
 
 def warm_up(template, code):
-    """Run the assignment's setup cells once (trusted source code) so their imports are cached."""
+    """Run the assignment's setup cells once (trusted source code, not the student's).
+
+    Returns the notebook namespace they leave (imports, loaded data, seeded generators), which
+    every child starts from, or None if they failed (each child then runs them itself and
+    reports the error).
+    """
     os.chdir(template)
     saved = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = io.StringIO()
+    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
     try:
-        exec(compile(code, "<setup>", "exec"), {"__name__": "__warm__"})
+        exec(compile(code, "<setup>", "exec"), namespace)
     except BaseException:  # noqa: BLE001  (the child runs the setup again and reports its errors)
-        pass
+        return None
     finally:
         sys.stdout, sys.stderr = saved
+    return namespace
 
 
 def main():
@@ -397,12 +453,13 @@ def main():
     os.umask(0o077)
     sys.path.insert(1, template)
     warm_file = os.path.join(RUNNER, "warm.py")
+    namespace = None
     if os.path.exists(warm_file):
         with open(warm_file) as source:
-            warm_up(template, source.read())
+            namespace = warm_up(template, source.read())
     os.chdir(jobs)
     control = socket.socket(fileno=int(control_fd))
-    Template(control, template, jobs, limits, own_namespace == "1").run()
+    Template(control, template, jobs, limits, own_namespace == "1", namespace).run()
 
 
 if __name__ == "__main__":

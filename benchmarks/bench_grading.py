@@ -15,9 +15,10 @@ Sections printed:
 1. the three graders on ``--students`` students of each assignment, seconds per notebook and
    ratios against the kernel baseline; scores of ``nbgrader`` and ``ours`` compared;
 2. where ``ours`` spends its time per notebook (from the results' ``timings``): reading the
-   notebook, getting a sandbox, setup cells, the student's definitions, calls into the sandbox
-   (count, time, answer-key callbacks), judging in the grader, writing records; and the fixed
-   cost of a run;
+   notebook, getting a sandbox, setup cells (0 when the warm template ran them), the student's
+   definitions, calls into the sandbox (time; function calls, requests, i.e. round trips, since
+   the calls of one test share a request, and answer-key callbacks), judging in the grader,
+   writing records; and the fixed cost of a run;
 3. scaling: ``ours`` per notebook for classes of 50 and 200 students (and 500 with ``--with-500``),
    both assignments, ``--jobs 1`` and ``--jobs 2``;
 4. contention: the kernel baseline and ``ours`` again while one CPU-bound process competes;
@@ -40,6 +41,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import Competitor
 
 from autograder.sample_class import NOTEBOOKS, make_class
 
@@ -117,18 +120,6 @@ def timings(course, assignment):
     return found
 
 
-class Competitor:
-    """One CPU-bound process for the duration of a ``with`` block."""
-
-    def __enter__(self):
-        self.process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-        return self
-
-    def __exit__(self, *exc):
-        self.process.kill()
-        self.process.wait()
-
-
 def section(title):
     print(f"\n== {title}")
 
@@ -169,16 +160,16 @@ def three_graders(base, students, jobs, seed):
 def breakdown(courses, jobs, wall_per_notebook):
     section("2. Where ours spends its time, per notebook (seconds inside a grading worker)")
     print(f"{'assignment':<20}" + "".join(f"{phase.replace('_seconds', ''):>12}" for phase in PHASES)
-          + f"{'requests':>10}{'callbacks':>10}{'total':>9}")
+          + f"{'calls':>8}{'requests':>10}{'callbacks':>10}{'total':>9}")
     for assignment in assignments():
         found = [r for r in timings(courses["ours", assignment], assignment) if r.get("timings")]
         if not found:
             continue
         mean = {key: sum(r["timings"].get(key, 0.0) for r in found) / len(found)
-                for key in (*PHASES, "calls", "callbacks")}
+                for key in (*PHASES, "calls", "requests", "callbacks")}
         total = sum(r["seconds"] for r in found) / len(found)
         print(f"{assignment:<20}" + "".join(f"{mean[phase]:>12.4f}" for phase in PHASES)
-              + f"{mean['calls']:>10.1f}{mean['callbacks']:>10.1f}{total:>9.4f}")
+              + f"{mean['calls']:>8.1f}{mean['requests']:>10.1f}{mean['callbacks']:>10.1f}{total:>9.4f}")
     worker = sum(r["seconds"] + r["timings"].get("records", 0.0)
                  for assignment in assignments() for r in timings(courses["ours", assignment], assignment))
     count = sum(len(timings(courses["ours", a], a)) for a in assignments())

@@ -21,30 +21,16 @@ Usage: ``python benchmarks/bench_training.py [--iterations 2500]``
 
 import argparse
 import os
-import subprocess
-import sys
 import time
 
 import numpy as np
+from common import Competitor
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from autograder.reference_models import L_layer_model, flatten_images, two_layer_model
 from coursekit.catvnoncat_data import load_data
 
 RATIO_GOAL, BUSY_GOAL = 1.25, 2.0
-
-
-class Competitor:
-    """One CPU-bound process for the duration of a ``with`` block."""
-
-    def __enter__(self):
-        self.process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-        time.sleep(0.2)
-        return self
-
-    def __exit__(self, *exc):
-        self.process.kill()
-        self.process.wait()
 
 
 def products_seconds(X, first_layer, iterations):
