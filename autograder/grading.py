@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 
 from autograder import hidden_tests, provenance
-from autograder.reference_models import answer_key_from, graded_helpers
+from autograder.reference_models import answer_key_from, graded_helpers, one_version
 from autograder.sandbox import (
     LIMITS_ONLY,
     UNSANDBOXED,
@@ -257,7 +257,7 @@ def grade_notebook(assignment, student, notebook_path, settings=Settings()):
     # Hidden inputs are this student's own, drawn with the course's secret (autograder.course_secret).
     inputs = (hidden_tests.inputs_for(settings.secret, assignment.id, student) if settings.secret
               else hidden_tests.inputs_of(assignment, student))
-    with answer_key_from(assignment.folder.parent), inputs:
+    with answer_key_from(assignment.folder.parent), one_version(), inputs:
         code = extract_code(nb, assignment.names)
         result.notes.extend(code.notes)
         session = _Session(assignment, code.definitions, settings, result.notes)

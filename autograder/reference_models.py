@@ -59,6 +59,23 @@ def answer_key_from(source_root):
         _SOURCE_ROOT.reset(token)
 
 
+# Set while one submission is graded (:func:`one_version`): the answer key's functions, read once.
+_FROZEN = contextvars.ContextVar("answer_key_functions", default=None)
+
+
+@contextlib.contextmanager
+def one_version():
+    """While the block runs, :func:`reference_functions` returns the answer key as it was when the block
+    started: one grading sees one version of ``source/``, and the hundreds of lookups a submission's
+    tests make cost a dictionary access each instead of three ``stat`` calls."""
+    token = _FROZEN.set(None)
+    try:
+        _FROZEN.set(reference_functions())
+        yield
+    finally:
+        _FROZEN.reset(token)
+
+
 def _stamp(assignment):
     """What identifies the answer key's current version: its notebook's path, size and mtime.
 
@@ -194,6 +211,9 @@ def reference_functions():
     ``initialize_parameters_deep`` is assignment 1's (seed 3, ``* 0.01``), not the variant
     of ``dnn_app_utils`` that assignment 2 uses.
     """
+    frozen = _FROZEN.get()
+    if frozen is not None:
+        return frozen
     functions = {}
     for assignment in ASSIGNMENTS:
         functions.update(_solutions(assignment))

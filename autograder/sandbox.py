@@ -676,7 +676,8 @@ class Sandbox:
         return (None if answer["ok"] else answer["error"]), answer.get("printed", "")
 
     def call(self, function, args, kwargs, helpers=None):
-        """Call ``function`` in the child; returns ``(result, args_after, printed)``.
+        """Call ``function`` in the child; returns ``(result, args_after, printed)``, ``args_after`` None when
+        the call left its arguments as they came.
 
         ``helpers`` maps names of other graded functions to the answer key's versions: while the
         call runs, the student's function uses those (computed here, on request).
@@ -733,7 +734,9 @@ class Sandbox:
         if not answer["ok"]:
             raise _student_exception(answer["error"])
         try:
-            return wire.decode(answer["result"]), wire.decode(answer["args_after"]), answer.get("printed", "")
+            after = answer["args_after"]
+            return (wire.decode(answer["result"]), None if after is None else wire.decode(after),
+                    answer.get("printed", ""))
         except (wire.WireError, KeyError, TypeError, ValueError, RecursionError) as error:
             raise SandboxError(f"unreadable answer: {error}") from None
 
@@ -798,6 +801,6 @@ class RemoteFunction:
             result, args_after, printed = self.get_sandbox().call_encoded(self.__name__, encoded_args,
                                                                          encoded_kwargs, self.helpers)
         print(printed, end="")
-        for original, after in zip(args, args_after, strict=False):  # the child's answer may be short
+        for original, after in zip(args, args_after or (), strict=False):  # None: unchanged; it may be short
             _write_back(original, after)
         return result

@@ -24,7 +24,7 @@ A child reads one JSON request per line on stdin and answers on a private copy o
 * ``{"op": "exec", "code": ..., "name": ...}`` runs a cell's code in the notebook namespace;
 * ``{"op": "call", "function": ..., "args": ..., "kwargs": ..., "helpers": [...]}`` calls a
   function of that namespace and returns its result and its arguments after the call (to
-  detect mutation). While it runs, each name in ``helpers`` (other graded functions the
+  detect mutation; ``null`` when the call left them as they came). While it runs, each name in ``helpers`` (other graded functions the
   tested one calls) is bound to a stub that asks the grader to compute the answer key's
   result (``{"op": "callback", ...}`` on the answer channel, the reply on stdin), so one
   mistake costs points in one place and the answer key never enters the sandbox.
@@ -146,7 +146,9 @@ def _call(namespace, request, call, channel, requests, output_chars):
             namespace[name] = _helper_stub(name, request["id"], channel, requests)
         result = function(*args, **kwargs)
         answer["result"] = wire.encode(result)
-        answer["args_after"] = wire.encode(tuple(args))
+        after = wire.encode(tuple(args))
+        # Arguments the call left as they came (the usual case) are not sent back: the grader keeps its own.
+        answer["args_after"] = None if after == call["args"] else after
     except BaseException as error:  # the student's code may raise anything, SystemExit included
         answer = {"id": request.get("id"), "ok": False, "error": describe_error(error, function=function)}
     finally:
@@ -208,7 +210,7 @@ def serve(requests, channel, output_chars, namespace=None):
                 answer = {**_call(namespace, request, call, channel, requests, output_chars), "index": index}
                 # A call that changed its arguments ends the batch: the grader's next call may pass the
                 # changed values, and the calls prepared with the old ones must not run in between.
-                answer["last"] = bool(answer["ok"] and answer.get("args_after") != call["args"])
+                answer["last"] = bool(answer["ok"] and answer.get("args_after") is not None)
                 _send(channel, answer)
                 if answer["last"]:
                     break
