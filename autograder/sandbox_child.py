@@ -26,8 +26,9 @@ A child reads one JSON request per line on stdin and answers on a private copy o
   function of that namespace and returns its result and its arguments after the call (to
   detect mutation; ``null`` when the call left them as they came). While it runs, each name in
   ``helpers`` (other graded functions the tested one calls) is bound to a stub that asks the
-  grader to compute the answer key's result (``{"op": "callback", ...}`` on the answer channel, the reply on stdin), so one
-  mistake costs points in one place and the answer key never enters the sandbox.
+  grader to compute the answer key's result (``{"op": "callback", ...}`` on the answer
+  channel, the reply on stdin), so one mistake costs points in one place and the answer key
+  never enters the sandbox.
 * ``{"op": "calls", "function": ..., "calls": [{"args": ..., "kwargs": ...}, ...], "helpers": [...]}``
   makes those calls one after the other, as separate ``call`` requests would, and sends one
   answer per call as soon as it is known (each with its ``index``): one round trip for all the
