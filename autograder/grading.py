@@ -7,7 +7,10 @@
 4. for each graded function, run its public and hidden tests *in the grader's process*
    against a :class:`sandbox.RemoteFunction`; a hidden test gives credit for the fraction of
    its cases passed; a public test gives all or nothing, and nothing when every hidden case
-   fails (a function right only on the published fixture is not correct);
+   fails (a function right only on the published fixture is not correct). The calls a test
+   makes go to the sandbox in one request (:func:`public_calls`, :meth:`RemoteFunction.prefetch`),
+   with the answer key's results for the helper calls a correct function makes sealed in it
+   (:func:`_foresee`), so that grading a notebook costs a few round trips, not a hundred;
 5. return a :class:`Result` (scores per grade cell, messages, notes); nothing is written here.
 
 A submission that cannot be read, crashes, loops or exhausts memory still yields a Result,
@@ -22,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 
 from autograder import hidden_tests, provenance
-from autograder.reference_models import answer_key_from, graded_helpers, one_version
+from autograder.reference_models import answer_key_from, graded_helpers, helper_calls, one_version
 from autograder.sandbox import (
     LIMITS_ONLY,
     UNSANDBOXED,
@@ -214,8 +217,20 @@ def public_calls(test, name):
     return tuple(recorder.calls)
 
 
-def _run_test(test, session, name, helpers=None, calls=()):
-    """Run one test function against the remote function (``helpers``: see :class:`RemoteFunction`).
+def _foresee(assignment, name, helpers):
+    """How the grader foresees the helper results ``name`` asks for (see :func:`wire.seal_memo`), or None.
+
+    Only when every helper is graded before ``name``: a submission that kept a memo could open an
+    entry later only for a function whose grade is already decided.
+    """
+    earlier = set(assignment.names[:assignment.names.index(name)])
+    if not helpers or not set(helpers) <= earlier:
+        return None
+    return functools.partial(helper_calls, assignment.id, name)
+
+
+def _run_test(test, session, name, helpers=None, calls=(), foresee=None):
+    """Run one test function against the remote function (``helpers``, ``foresee``: see :class:`RemoteFunction`).
 
     ``calls`` (encoded) are made first, in one request: see :func:`public_calls`.
     Returns ``(fraction passed, message or None, cause ids, structured case results)``.
@@ -224,7 +239,7 @@ def _run_test(test, session, name, helpers=None, calls=()):
         session.ensure()
     except SandboxError as error:
         return 0.0, f"{name}: could not run the submission's code: {error}", ["could-not-run"], []
-    target = RemoteFunction(session.ensure, name, helpers)
+    target = RemoteFunction(session.ensure, name, helpers, foresee)
     target.prefetch_encoded(list(calls))
     try:
         with contextlib.redirect_stdout(io.StringIO()):
@@ -267,10 +282,11 @@ def grade_notebook(assignment, student, notebook_path, settings=Settings()):
                 public = getattr(public_tests, f"{function.name}_test")
                 hidden = getattr(hidden_tests, f"{function.name}_hidden")
                 helpers = graded_helpers(assignment.id, function.name)
+                foresee = _foresee(assignment, function.name, helpers)
                 public_fraction, public_message, public_causes, public_cases = _run_test(
-                    public, session, function.name, helpers, public_calls(public, function.name))
-                hidden_fraction, hidden_message, hidden_causes, hidden_cases = _run_test(hidden, session,
-                                                                                         function.name, helpers)
+                    public, session, function.name, helpers, public_calls(public, function.name), foresee)
+                hidden_fraction, hidden_message, hidden_causes, hidden_cases = _run_test(
+                    hidden, session, function.name, helpers, foresee=foresee)
                 cases = ([{"test": "public", **case} for case in public_cases]
                          + [{"test": "hidden", **case} for case in hidden_cases])
                 causes = list(dict.fromkeys(public_causes + hidden_causes))

@@ -205,6 +205,49 @@ def _define_solutions(assignment, stamp):
     return {name: scope[name] for name in answer_key(assignment)}
 
 
+# Set while :func:`helper_calls` runs the answer key: the helper calls it makes are appended here.
+_RECORDING = contextvars.ContextVar("recorded_helper_calls", default=None)
+
+
+@functools.lru_cache(maxsize=16)
+def _recording_solutions(assignment, stamp):
+    """A second copy of the answer key in which every graded function's name, as the others see it, is
+    a wrapper that records the call (name, arguments, result) while :func:`helper_calls` runs."""
+    scope = notebook_scope(assignment)
+    for name, source in answer_key(assignment).items():
+        define(source, scope, f"<answer key {assignment}: {name}>")
+    plain = {name: scope[name] for name in answer_key(assignment)}
+
+    def recorder(name, function):
+        def recorded(*args, **kwargs):
+            result = function(*args, **kwargs)
+            calls = _RECORDING.get()
+            if calls is not None:
+                calls.append((name, args, kwargs, result))
+            return result
+
+        return recorded
+
+    for name, function in plain.items():
+        scope[name] = recorder(name, function)
+    return plain
+
+
+def helper_calls(assignment, name, args, kwargs):
+    """``[(helper, args, kwargs, result)]``: the calls of other graded functions that the answer key's
+    ``name`` makes on these arguments, with what each returned (the callbacks a correct submission's
+    ``name`` would ask the grader for). Empty when the answer key raises on them."""
+    function = _recording_solutions(assignment, _stamp(assignment))[name]
+    token = _RECORDING.set([])
+    try:
+        function(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        return _RECORDING.get()
+    except Exception:  # noqa: BLE001  (arguments the answer key cannot take: nothing to foresee)
+        return []
+    finally:
+        _RECORDING.reset(token)
+
+
 def reference_functions():
     """Graded function name -> its solution from the answer key, for both assignments.
 

@@ -33,7 +33,9 @@ A child reads one JSON request per line on stdin and answers on a private copy o
   makes those calls one after the other, as separate ``call`` requests would, and sends one
   answer per call as soon as it is known (each with its ``index``): one round trip for all the
   cases of a test instead of one per case. A call that changes its arguments in place is the
-  last one made (its answer says ``"last": true``): the grader sends the next call itself.
+  last one made (its answer says ``"last": true``): the grader sends the next call itself. A
+  ``memo`` (:func:`wire.seal_memo`) holds the helper results the grader foresaw, each opened
+  only by a call with exactly the arguments it was computed for; other calls ask as above.
 
 It never judges anything: the grader compares the returned data in its own process.
 Student prints are captured (and capped); fds 1 and 2 point to /dev/null.
@@ -111,10 +113,17 @@ class CallbackError(Exception):
     """The grader could not compute a helper's result for the arguments the student passed."""
 
 
-def _helper_stub(name, request_id, channel, requests):
-    """A stand-in for graded function ``name``: the grader computes the answer key's result."""
+def _helper_stub(name, request_id, channel, requests, memo=None):
+    """A stand-in for graded function ``name``: the grader computes the answer key's result (or foresaw it:
+    ``memo``, see :func:`wire.open_memo`)."""
 
     def helper(*args, **kwargs):
+        try:
+            found = wire.open_memo(memo, name, args, kwargs)
+        except Exception:  # noqa: BLE001  (a memo it cannot use: ask the grader)
+            found = None
+        if found is not None:
+            return found[1]
         channel.write(wire.dumps({"id": request_id, "op": "callback", "name": name,
                                   "args": wire.encode(tuple(args)), "kwargs": wire.encode(dict(kwargs))}))
         reply = wire.loads(requests.readline())
@@ -144,7 +153,7 @@ def _call(namespace, request, call, channel, requests, output_chars):
         kwargs = wire.decode(call["kwargs"])
         for name in request.get("helpers", ()):
             saved[name] = namespace.get(name)
-            namespace[name] = _helper_stub(name, request["id"], channel, requests)
+            namespace[name] = _helper_stub(name, request["id"], channel, requests, request.get("memo"))
         result = function(*args, **kwargs)
         answer["result"] = wire.encode(result)
         after = wire.encode(tuple(args))

@@ -47,6 +47,8 @@ def tricky(x, scale=1.0):
     if x == "hang":
         while True:
             pass
+    if x == "huge":
+        return list(range(250_000))     # more values than the grader rebuilds from one answer
     return (x, scale, len(calls))
 """
 CALLS = [((1,), {}), (("raise",), {}), ((2,), {"scale": 3.0}), (({"a": 1},), {}), ((5,), {})]
@@ -127,6 +129,16 @@ def test_a_call_that_kills_or_hangs_the_process_costs_that_call_only(fatal, caps
     assert fast["requests"] == 3  # the batch (ended by the fatal call), then the two calls after it
 
 
+def test_an_unreadable_answer_inside_a_batch_costs_that_call_and_the_process_goes_on(capsys):
+    calls = [((1,), {}), (("huge",), {}), ((2,), {})]
+    one_by_one, _ = outcomes(calls, False, capsys)
+    batched, fast = outcomes(calls, True, capsys)
+    assert batched == one_by_one
+    assert batched[3][:2] == ("raised", "SandboxError") and "unreadable answer" in batched[3][2]
+    assert batched[6] == ("returned", "(2, 1.0, 3)")  # the same process: its third call
+    assert fast["requests"] == 1
+
+
 def test_a_forged_answer_inside_a_batch_stops_the_process():
     # The child's stdout is /dev/null; the answer channel is another descriptor: write to all of them.
     code = ("import os\n"
@@ -188,6 +200,9 @@ def test_a_correct_submission_needs_one_request_per_test(monkeypatch, tmp_path):
         assert result.timings["setup"] < 0.05  # the template ran the setup cells; the child did not
         unbatched = graded(solved_submission(assignment.id), assignment, False, monkeypatch, tmp_path)
         assert unbatched.timings["requests"] == unbatched.timings["calls"] == result.timings["calls"]
+        # Every helper result a correct function needs was foreseen: no callback at all.
+        assert result.timings["callbacks"] == 0
+        assert unbatched.timings["callbacks"] > 0 or assignment is A2
 
 
 def test_every_known_mistake_gets_the_same_grade_and_messages_batched_or_not(monkeypatch, tmp_path):
@@ -239,3 +254,39 @@ def test_setup_that_fails_in_the_template_runs_in_the_child_and_reports_its_erro
         assert not box.setup_done
         error, _ = box.exec_cell(warm, "setup")
     assert error["type"] == "RuntimeError" and "missing" in error["message"]
+
+
+STEAL = """
+import json
+
+def L_model_forward(X, parameters):
+    stub = linear_activation_forward
+    cells = [cell.cell_contents for cell in (stub.__closure__ or ())]
+    memo = next(cell for cell in cells if isinstance(cell, dict) and "entries" in cell)
+    return json.dumps(memo)
+"""
+
+
+def test_a_function_that_steals_the_foreseen_results_learns_none_of_them():
+    import functools
+
+    from autograder import wire
+    from autograder.reference_models import graded_helpers, helper_calls
+    from coursekit import testCases as tc
+
+    X, parameters = tc.L_model_forward_test_case_2hidden()
+    foresee = functools.partial(helper_calls, A1.id, "L_model_forward")
+    get, close = fresh_session(STEAL)
+    try:
+        target = RemoteFunction(get, "L_model_forward", graded_helpers(A1.id, "L_model_forward"), foresee)
+        target.prefetch([((X, parameters), {})])
+        stolen = target(X, parameters)
+    finally:
+        close()
+    assert '"entries"' in stolen  # it did reach the memo ...
+    records = foresee((X, parameters), {})
+    assert records
+    for _, _, _, result in records:  # ... and none of the results is in it, AL least of all
+        for item in result if isinstance(result, tuple) else (result,):
+            if hasattr(item, "shape"):
+                assert wire.encode(item)["ndarray"] not in stolen

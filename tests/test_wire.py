@@ -59,3 +59,41 @@ def test_refuses_non_data(value):
 def test_decoding_refuses_anything_unexpected(data):
     with pytest.raises((wire.WireError, ValueError, TypeError)):
         wire.decode(data)
+
+
+# A sealed memo of foreseen helper results opens only for a call with exactly its arguments.
+
+PARAMS = {"helper": ["A", "W", "b", "activation"]}
+
+
+@given(values, values)
+def test_a_sealed_result_opens_for_its_own_arguments_however_they_are_passed(argument, result):
+    memo = wire.seal_memo([("helper", (argument, 1, 2.5), {"activation": "relu"}, result)], PARAMS)
+    for args, kwargs in (((argument, 1, 2.5, "relu"), {}), ((argument,), {"W": 1, "b": 2.5, "activation": "relu"}),
+                         ((argument, 1, 2.5), {"activation": "relu"})):
+        found = wire.open_memo(memo, "helper", args, kwargs)
+        assert found is not None and same(result, found[1])
+
+
+def test_a_sealed_result_stays_shut_for_any_other_call():
+    A = np.arange(6.0).reshape(2, 3)
+    memo = wire.seal_memo([("helper", (A, 1, 2.5), {"activation": "relu"}, ("secret", A * 7))], PARAMS)
+    others = [("helper", (A + 1e-12, 1, 2.5, "relu"), {}), ("helper", (A, 1, 2.5, "sigmoid"), {}),
+              ("helper", (A.astype(np.float32), 1, 2.5, "relu"), {}), ("helper", (A, 1, 2.5), {}),
+              ("other", (A, 1, 2.5, "relu"), {}), ("helper", (A,), {"activation": "relu", "b": 2.5})]
+    for name, args, kwargs in others:
+        assert wire.open_memo(memo, name, args, kwargs) is None, (name, args, kwargs)
+    assert wire.open_memo(memo, "helper", (A, 1), {"activation": "relu", "b": 2.5}) is not None  # the same call
+    # Nothing of the result can be read from the memo itself: neither the text nor the array's bytes.
+    text = str(memo)
+    assert "secret" not in text and wire.encode(A * 7)["ndarray"] not in text
+    assert wire.open_memo(None, "helper", (A, 1, 2.5, "relu"), {}) is None
+
+
+def test_arguments_bind_to_parameters_only_in_order():
+    params = ["A", "W", "b", "activation"]
+    assert wire.bound_arguments(params, (1, 2), {"b": 3, "activation": 4}) == [1, 2, 3, 4]
+    assert wire.bound_arguments(params, (1,), {"activation": 4}) is None  # a gap: W and b missing
+    assert wire.bound_arguments(params, (1, 2, 3, 4, 5), {}) is None
+    assert wire.bound_arguments(params, (1, 2, 3), {"activation": 4, "extra": 5}) is None
+    assert wire.bound_arguments(None, (1,), {}) is None
