@@ -38,8 +38,8 @@ CLASSIC_SHA256 = {
 
 # Written by tools/make_open_dataset.py; a test rebuilds the set and compares.
 OPEN_SHA256 = {
-    "open_train_catvnoncat.h5": "2e073b73b4b9dc7e3c801954a2e3c6d263d49865229e29144e723b271ddc2d0e",
-    "open_test_catvnoncat.h5": "8cdff45936c03da52761e444f3bdb97c05b7d2412dbea5ab1d249f010947a737",
+    "open_train_catvnoncat.h5": "f0f7f834a404ccd53765162618641d80ff5affbeaf18007634c3aa3f9a0306a2",
+    "open_test_catvnoncat.h5": "64fec9be2460ed1564a45a8bc643bdfd4755827a0c92cca6ee211d5830adced8",
 }
 
 CUSTOM_MANIFEST = "custom_catvnoncat.json"
