@@ -293,31 +293,25 @@ class _GradientCheck:
         self.Y = _labels(rng, 6)
         self.AL, self.caches = REF["L_model_forward"](self.X, self.parameters)
 
+    def cost(self):
+        AL, _ = REF["L_model_forward"](self.X, self.parameters)
+        return float(REF["compute_cost"](AL, self.Y))
+
     def __call__(self, checker):
-        _gradient_check(checker, self.X, self.parameters, self.Y, self.AL, self.caches)
-
-
-def _gradient_check(checker, X, parameters, Y, AL, caches):
-    """See :class:`_GradientCheck`."""
-
-    def cost(params):
-        AL, _ = REF["L_model_forward"](X, params)
-        return float(REF["compute_cost"](AL, Y))
-
-    case = "L_model_backward against central differences of the cost (a 3-layer network [4, 5, 3, 1])"
-    ok, grads, _ = checker.call(case, (AL, Y, caches), ["AL", "Y", "caches"], quiet=True)
-    if not ok:
-        return
-    numeric = gradient_check.numerical_gradient(lambda: cost(parameters), parameters["W1"])
-    dW1 = grads.get("dW1") if isinstance(grads, dict) else None
-    if not gradient_check.agrees(dW1, numeric):
-        if isinstance(dW1, np.ndarray) and dW1.shape == numeric.shape:
-            error = f"relative error {gradient_check.relative_error(dW1, numeric):.2g}"
-        else:
-            error = f"shape {dW1.shape}" if isinstance(dW1, np.ndarray) else type(dW1).__name__
-        checker.fail(case, "grads['dW1'] disagrees with the numerical derivative of the cost (central differences).",
-                     "gradient-check", "a wrong formula or index in the backward loop", "grads['dW1']",
-                     "central differences", error)
+        case = "L_model_backward against central differences of the cost (a 3-layer network [4, 5, 3, 1])"
+        ok, grads, _ = checker.call(case, (self.AL, self.Y, self.caches), ["AL", "Y", "caches"], quiet=True)
+        if not ok:
+            return
+        numeric = gradient_check.numerical_gradient(self.cost, self.parameters["W1"])
+        dW1 = grads.get("dW1") if isinstance(grads, dict) else None
+        if not gradient_check.agrees(dW1, numeric):
+            if isinstance(dW1, np.ndarray) and dW1.shape == numeric.shape:
+                error = f"relative error {gradient_check.relative_error(dW1, numeric):.2g}"
+            else:
+                error = f"shape {dW1.shape}" if isinstance(dW1, np.ndarray) else type(dW1).__name__
+            checker.fail(case, "grads['dW1'] disagrees with the numerical derivative of the cost (central "
+                         "differences).", "gradient-check", "a wrong formula or index in the backward loop",
+                         "grads['dW1']", "central differences", error)
 
 
 def update_parameters_hidden(target):

@@ -197,12 +197,17 @@ def _solutions(assignment):
     return _define_solutions(assignment, _stamp(assignment))
 
 
-@functools.lru_cache(maxsize=16)
-def _define_solutions(assignment, stamp):
+def _fresh_solutions(assignment):
+    """``(scope, functions)``: the answer key's functions defined anew in a notebook scope of their own."""
     scope = notebook_scope(assignment)
     for name, source in answer_key(assignment).items():
         define(source, scope, f"<answer key {assignment}: {name}>")
-    return {name: scope[name] for name in answer_key(assignment)}
+    return scope, {name: scope[name] for name in answer_key(assignment)}
+
+
+@functools.lru_cache(maxsize=16)
+def _define_solutions(assignment, stamp):
+    return _fresh_solutions(assignment)[1]
 
 
 # Set while :func:`helper_calls` runs the answer key: the helper calls it makes are appended here.
@@ -213,10 +218,7 @@ _RECORDING = contextvars.ContextVar("recorded_helper_calls", default=None)
 def _recording_solutions(assignment, stamp):
     """A second copy of the answer key in which every graded function's name, as the others see it, is
     a wrapper that records the call (name, arguments, result) while :func:`helper_calls` runs."""
-    scope = notebook_scope(assignment)
-    for name, source in answer_key(assignment).items():
-        define(source, scope, f"<answer key {assignment}: {name}>")
-    plain = {name: scope[name] for name in answer_key(assignment)}
+    scope, plain = _fresh_solutions(assignment)
 
     def recorder(name, function):
         def recorded(*args, **kwargs):

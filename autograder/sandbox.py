@@ -676,17 +676,14 @@ class Sandbox:
         answer = self._request({"op": "exec", "code": code, "name": name}, self.limits.exec_seconds)
         return (None if answer["ok"] else answer["error"]), answer.get("printed", "")
 
-    def call(self, function, args, kwargs, helpers=None):
-        """Call ``function`` in the child; returns ``(result, args_after, printed)``, ``args_after`` None when
-        the call left its arguments as they came.
+    def call_encoded(self, function, args, kwargs, helpers=None):
+        """Call ``function`` in the child with arguments already encoded (:func:`wire.encode` of the tuple and
+        the dict); returns ``(result, args_after, printed)``, ``args_after`` None when the call left its
+        arguments as they came.
 
         ``helpers`` maps names of other graded functions to the answer key's versions: while the
         call runs, the student's function uses those (computed here, on request).
         """
-        return self.call_encoded(function, wire.encode(tuple(args)), wire.encode(dict(kwargs)), helpers)
-
-    def call_encoded(self, function, args, kwargs, helpers=None):
-        """:meth:`call` with the arguments already encoded (:func:`wire.encode` of the tuple and the dict)."""
         helpers = helpers or {}
         started = time.perf_counter()
         try:
@@ -701,7 +698,7 @@ class Sandbox:
 
         ``calls`` is a list of ``(encoded args, encoded kwargs)``. Returns one outcome per call
         made, in order: ``(True, (result, args_after, printed))`` or ``(False, exception)`` where
-        the exception is what :meth:`call` would have raised. Each call has its own time limit. A
+        the exception is what :meth:`call_encoded` would have raised. Each call has its own time limit. A
         call that stops the process (a :class:`SandboxError`) or changes its arguments in place is
         the last outcome: the calls after it were not made.
         """
@@ -751,7 +748,7 @@ class RemoteFunction:
 
     ``get_sandbox()`` returns a live sandbox for each call, so that a call that kills the
     process costs only that call. What the function prints is printed here too, so that
-    tests can check it. ``helpers``: see :meth:`Sandbox.call`.
+    tests can check it. ``helpers``: see :meth:`Sandbox.call_encoded`.
 
     :meth:`prefetch` makes the calls a test is about to make in one request; each later call
     whose arguments equal the next prefetched call's takes that call's outcome, and any other
@@ -795,9 +792,9 @@ class RemoteFunction:
             return None
         params = {}
         for name, helper in self.helpers.items():
-            kinds = [p.kind for p in inspect.signature(helper).parameters.values()]
-            if all(kind == inspect.Parameter.POSITIONAL_OR_KEYWORD for kind in kinds):
-                params[name] = list(inspect.signature(helper).parameters)
+            parameters = inspect.signature(helper).parameters
+            if all(p.kind == inspect.Parameter.POSITIONAL_OR_KEYWORD for p in parameters.values()):
+                params[name] = list(parameters)
         records = []
         for args, kwargs in calls:
             records += [record for record in self.foresee(wire.decode(args), wire.decode(kwargs))

@@ -41,6 +41,7 @@ It never judges anything: the grader compares the returned data in its own proce
 Student prints are captured (and capped); fds 1 and 2 point to /dev/null.
 """
 
+import contextlib
 import ctypes
 import io
 import json
@@ -138,53 +139,59 @@ def _helper_stub(name, request_id, channel, requests, memo=None):
     return helper
 
 
-def _call(namespace, request, call, channel, requests, output_chars):
-    """One call of a function of the notebook namespace: the answer (result and arguments after it)."""
+@contextlib.contextmanager
+def _capturing(output_chars):
+    """What the student's code prints while the block runs (capped); stdout and stderr come back after."""
     captured = CappedWriter(output_chars)
     sys.stdout = sys.stderr = captured
+    try:
+        yield captured
+    finally:
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+
+
+def _call(namespace, request, call, channel, requests, output_chars):
+    """One call of a function of the notebook namespace: the answer (result and arguments after it)."""
     answer = {"id": request.get("id"), "ok": True}
     saved = {}
     function = None
-    try:
-        function = namespace.get(request["function"])
-        if not callable(function):
-            raise NameError(f"name '{request['function']}' is not defined")
-        args = wire.decode(call["args"])
-        kwargs = wire.decode(call["kwargs"])
-        for name in request.get("helpers", ()):
-            saved[name] = namespace.get(name)
-            namespace[name] = _helper_stub(name, request["id"], channel, requests, request.get("memo"))
-        result = function(*args, **kwargs)
-        answer["result"] = wire.encode(result)
-        after = wire.encode(tuple(args))
-        # Arguments the call left as they came (the usual case) are not sent back: the grader keeps its own.
-        answer["args_after"] = None if after == call["args"] else after
-    except BaseException as error:  # the student's code may raise anything, SystemExit included
-        answer = {"id": request.get("id"), "ok": False, "error": describe_error(error, function=function)}
-    finally:
-        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-        for name, value in saved.items():  # the student's own versions come back after the call
-            if value is None:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
+    with _capturing(output_chars) as captured:
+        try:
+            function = namespace.get(request["function"])
+            if not callable(function):
+                raise NameError(f"name '{request['function']}' is not defined")
+            args = wire.decode(call["args"])
+            kwargs = wire.decode(call["kwargs"])
+            for name in request.get("helpers", ()):
+                saved[name] = namespace.get(name)
+                namespace[name] = _helper_stub(name, request["id"], channel, requests, request.get("memo"))
+            result = function(*args, **kwargs)
+            answer["result"] = wire.encode(result)
+            after = wire.encode(tuple(args))
+            # Arguments the call left as they came (the usual case) are not sent back: the grader keeps its own.
+            answer["args_after"] = None if after == call["args"] else after
+        except BaseException as error:  # the student's code may raise anything, SystemExit included
+            answer = {"id": request.get("id"), "ok": False, "error": describe_error(error, function=function)}
+        finally:
+            for name, value in saved.items():  # the student's own versions come back after the call
+                if value is None:
+                    namespace.pop(name, None)
+                else:
+                    namespace[name] = value
     answer["printed"] = captured.value()
     return answer
 
 
 def _exec(namespace, request, output_chars):
     """Run a cell's code in the notebook namespace."""
-    captured = CappedWriter(output_chars)
-    sys.stdout = sys.stderr = captured
     answer = {"id": request.get("id"), "ok": True}
-    try:
-        filename = f"<cell {request['name']}>"
-        linecache.cache[filename] = (len(request["code"]), None, request["code"].splitlines(True), filename)
-        exec(compile(request["code"], filename, "exec"), namespace)
-    except BaseException as error:  # noqa: BLE001
-        answer = {"id": request.get("id"), "ok": False, "error": describe_error(error)}
-    finally:
-        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    with _capturing(output_chars) as captured:
+        try:
+            filename = f"<cell {request['name']}>"
+            linecache.cache[filename] = (len(request["code"]), None, request["code"].splitlines(True), filename)
+            exec(compile(request["code"], filename, "exec"), namespace)
+        except BaseException as error:  # noqa: BLE001
+            answer = {"id": request.get("id"), "ok": False, "error": describe_error(error)}
     answer["printed"] = captured.value()
     return answer
 
