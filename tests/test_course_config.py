@@ -79,7 +79,7 @@ def test_a_customised_nbgrader_layout_is_graded_where_nbgrader_puts_it(tmp_path)
     submit(course, "bob", "infinite-loop", "turned_in", "{assignment}/{student}")
     outcome = grade_class(ASSIGNMENT, course, jobs=2)
     scores = {r.student: r for r in outcome.results}
-    assert scores["ada"].score == 100
+    assert scores["ada"].score == 100, lost(outcome.results)
     loop = next(f for f in scores["bob"].functions if f.name == "compute_cost")
     assert loop.score == 0 and "timed out after 1.5 s" in "\n".join(loop.messages)
     with Gradebook(f"sqlite:///{course / 'marks.sqlite'}") as gradebook:
@@ -95,6 +95,12 @@ def test_a_customised_nbgrader_layout_is_graded_where_nbgrader_puts_it(tmp_path)
     timeouts = [row for row in cases if row["function"] == "compute_cost"]
     assert {row["test"] for row in timeouts} == {"public", "hidden"}
     assert {row["cause"] for row in timeouts} == {"timeout"}
+
+
+def lost(results):
+    """What each function that lost points said (printed when a score assertion fails)."""
+    return {(r.student, f.name): (f.score, f.messages, f.causes) for r in results
+            for f in r.functions if f.score != f.max_score} | {(r.student, "notes"): r.notes for r in results}
 
 
 def cell_scores(db_url):
@@ -160,7 +166,8 @@ def test_a_regrade_of_one_student_keeps_the_whole_class_in_the_class_files(tmp_p
     submit(course, "ada", "correct")
     submit(course, "bob", "exception")
     first = grade_class(ASSIGNMENT, course, jobs=2)
-    assert {r.student: r.score for r in first.results}["bob"] < 100
+    scores = {r.student: r.score for r in first.results}
+    assert scores["ada"] == 100 and scores["bob"] < 100, lost(first.results)
     assert (course / "reports" / ASSIGNMENT / "results" / "ada.json").is_file()
     submit(course, "bob", "correct")  # bob's fixed notebook, re-graded alone
     again = grade_class(ASSIGNMENT, course, students=["bob"])
