@@ -44,7 +44,7 @@ def test_L_model_backward_matches_central_differences(network):
         parameters[f"W{l}"] = rng.normal(size=(sizes[l], sizes[l - 1]))
         parameters[f"b{l}"] = rng.normal(size=(sizes[l], 1))
     AL, caches = REF["L_model_forward"](X, parameters)
-    assume(all(np.abs(cache[1]).min() > 1e-3 for cache in caches[:-1]))
+    assume(gradient_check.clear_of_kinks((cache[1] for cache in caches[:-1]), margin=1e-3))  # larger weights
     assume(0.01 < AL.min() and AL.max() < 0.99)
     grads = REF["L_model_backward"](AL, Y, caches)
     L = len(caches)
@@ -86,6 +86,20 @@ def test_numerical_gradient_of_a_known_function_and_the_input_is_restored():
     numeric = gradient_check.numerical_gradient(lambda: np.sum(x ** 3), x)
     np.testing.assert_allclose(numeric, 3 * before ** 2, rtol=1e-6)
     assert np.array_equal(x, before)
+
+
+def test_a_step_across_a_relu_kink_gives_a_wrong_slope_and_clear_of_kinks_says_so():
+    Z = np.array([[0.3 * gradient_check.H, 1.0]])  # the first input is a third of a step from the kink
+
+    def relu_sum():
+        return float(np.sum(np.maximum(Z, 0)))
+
+    true_slope = np.ones_like(Z)
+    assert not np.allclose(gradient_check.numerical_gradient(relu_sum, Z), true_slope)  # 0.65, not 1
+    assert not gradient_check.clear_of_kinks([np.array([[2.0]]), Z])
+    Z[0, 0] = 2 * gradient_check.KINK_MARGIN
+    assert gradient_check.clear_of_kinks([np.array([[2.0]]), Z])
+    np.testing.assert_allclose(gradient_check.numerical_gradient(relu_sum, Z), true_slope, rtol=1e-6)
 
 
 def test_agreement_needs_an_array_of_the_right_shape_and_values():

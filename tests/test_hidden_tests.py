@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from autograder import hidden_tests
+from autograder import gradient_check, hidden_tests
 from autograder.mistakes import CATALOGUE, build
 from autograder.reference_models import reference_functions
 from coursekit import public_tests
@@ -47,6 +47,39 @@ def test_backward_pass_off_by_a_little_fails_the_gradient_check():
     [result] = [r for r in failure.value.results if r.cause == "gradient-check"]
     assert result.field == "grads['dW1']" and result.actual.startswith("relative error")
     assert "disagrees with the numerical derivative of the cost" in str(failure.value)
+
+
+# Course secrets (as .grading_secret holds them) whose first gradient-check network for "ada" has a hidden
+# ReLU input within a step of 0, where central differences are wrong: about one course in 10,000. One of
+# them once cost a correct submission 1.67 points in CI.
+ON_A_KINK = ("a5704a0964db9ccc3b77c9ac2851a8b1a32c593f4948a72969a02bca99ed5fd6",
+             "21509709543a45055013a9799ad87a5ff10b8b4008163a30b3cb8983785083a3",
+             "d71dbe25c6ec8d1e45403d9860b6dbf872471e00896805c86ebad04d9a4710a6")
+
+
+def first_gradient_check_draw():
+    X, parameters = hidden_tests._network(hidden_tests._rng("gradient check"), [4, 5, 3, 1], m=6)
+    return X, REFERENCE["L_model_forward"](X, parameters)[1]
+
+
+@pytest.mark.L_model_backward
+@pytest.mark.parametrize("secret", ON_A_KINK)
+def test_a_correct_backward_pass_passes_when_the_gradient_check_first_draws_a_network_on_a_relu_kink(secret):
+    with hidden_tests.inputs_for(secret.encode(), "dnn_step_by_step", "ada"):
+        _, caches = first_gradient_check_draw()
+        assert not gradient_check.clear_of_kinks(Z for _, Z in caches[:-1])  # this secret does hit a kink
+        check = hidden_tests._GradientCheck()
+        assert gradient_check.clear_of_kinks(Z for _, Z in check.caches[:-1])  # drawn again
+        hidden_tests.L_model_backward_hidden(REFERENCE["L_model_backward"])  # raises TestFailure if not full marks
+
+
+@pytest.mark.L_model_backward
+def test_the_gradient_check_keeps_its_first_draw_when_it_is_clear_of_kinks():
+    for student in ("ada", "bob", "cy"):  # ordinary draws: every student keeps the inputs graded before
+        with hidden_tests.inputs_for(b"an ordinary course secret", "dnn_step_by_step", student):
+            X, caches = first_gradient_check_draw()
+            assert gradient_check.clear_of_kinks(Z for _, Z in caches[:-1])
+            assert np.array_equal(hidden_tests._GradientCheck().X, X)
 
 
 def test_hidden_failure_says_what_the_public_checker_says():
