@@ -782,8 +782,8 @@ class RemoteFunction:
             sandbox = self.get_sandbox()
         except SandboxError:
             return
-        outcomes = sandbox.call_many(self.__name__, [pair for pair, _ in encoded], self.helpers,
-                                     self._memo([pair for pair, _ in encoded]))
+        calls = [pair for pair, _ in encoded]
+        outcomes = sandbox.call_many(self.__name__, calls, self.helpers, self._memo(calls))
         self.pending = [(key, outcome) for (_, key), outcome in zip(encoded, outcomes, strict=False)]
 
     def _memo(self, calls):

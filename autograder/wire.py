@@ -130,8 +130,10 @@ def _memo_material(name, params, args, kwargs):
         return None
 
 
-def _stream(salt, material, size):
-    return hashlib.shake_256(b"course-memo-key\0" + salt + material).digest(size)
+def _xor_stream(salt, material, data):
+    """``data`` XOR a keystream derived from ``salt`` and ``material``: seals, and opens what it sealed."""
+    stream = hashlib.shake_256(b"course-memo-key\0" + salt + material).digest(len(data))
+    return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(len(data), "big")
 
 
 def _index(salt, material):
@@ -153,8 +155,7 @@ def seal_memo(records, params):
             plain = dumps(encode(result)).encode()
         except WireError:
             continue
-        sealed = int.from_bytes(plain, "big") ^ int.from_bytes(_stream(salt, material, len(plain)), "big")
-        entries[_index(salt, material)] = base64.b64encode(sealed.to_bytes(len(plain), "big")).decode("ascii")
+        entries[_index(salt, material)] = base64.b64encode(_xor_stream(salt, material, plain)).decode("ascii")
     return {"salt": salt.hex(), "params": params, "entries": entries}
 
 
@@ -169,6 +170,4 @@ def open_memo(memo, name, args, kwargs):
     sealed = memo["entries"].get(_index(salt, material))
     if sealed is None:
         return None
-    raw = base64.b64decode(sealed)
-    plain = int.from_bytes(raw, "big") ^ int.from_bytes(_stream(salt, material, len(raw)), "big")
-    return True, decode(loads(plain.to_bytes(len(raw), "big")))
+    return True, decode(loads(_xor_stream(salt, material, base64.b64decode(sealed))))
